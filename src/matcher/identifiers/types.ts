@@ -1,0 +1,42 @@
+/** Identifier types and their validators/normalizers. */
+
+export const IDENTIFIER_TYPES = [
+  'fi_hetu',
+  'se_personnummer',
+  'no_fodselsnummer',
+  'dk_cpr',
+  'us_ssn',
+  'uk_nhs',
+  'iban',
+  'card',
+  'email',
+  'phone',
+  'name',
+  'date',
+  'postcode',
+  'custom',
+] as const;
+
+export type IdentifierTypeName = (typeof IDENTIFIER_TYPES)[number];
+
+/** Per-field options from the mapping file. */
+export interface NormalizeOptions {
+  /** ISO 3166-1 alpha-2 default region for phone numbers (and postcodes), e.g. 'FI'. */
+  region?: string;
+}
+
+/**
+ * One identifier type. `normalize` is THE canonical form: enrollment and scan
+ * both call it, so a reformatted leak still matches. It validates (checksums,
+ * dates) and returns null for anything that is not a valid value of the type.
+ */
+export interface IdentifierType {
+  readonly name: IdentifierTypeName;
+  /**
+   * Finds candidates in free text. Global flag set; callers reset lastIndex.
+   * Candidates are then passed to `normalize`, which rejects invalid ones.
+   * Null for types that are not searched for by pattern (name, postcode).
+   */
+  readonly pattern: RegExp | null;
+  normalize(raw: string, options?: NormalizeOptions): string | null;
+}
