@@ -1,0 +1,209 @@
+/**
+ * The fingerprint bundle: what an organization hands over after enrollment.
+ * It holds record references (the org's own ids), keyed 64-bit fingerprints,
+ * keyed simhashes and counts; no plaintext identifier, name or note text, and
+ * no unkeyed hash of any of them.
+ *
+ * Layout (little-endian): "LWBUNDLE" | u32 version | u32 header length |
+ * header JSON | u32 section count | sections (u16 name length, name, u32 byte
+ * length, bytes) | SHA-256 of everything before it.
+ */
+import { createHash } from 'node:crypto';
+import { LeakwatchError } from '../errors.js';
+import type { IdentifierTypeName } from '../matcher/identifiers/types.js';
+
+export const BUNDLE_MAGIC = 'LWBUNDLE';
+export const BUNDLE_VERSION = 1;
+
+/** One mapped field, as enrollment interpreted it (no values). */
+export interface BundleField {
+  column: string;
+  type: IdentifierTypeName;
+  role: 'primary' | 'corroborating';
+  region?: string;
+  pattern?: string;
+  /** Label mixed into the keyed hash: the type, or `custom:<column>` for custom patterns. */
+  label: string;
+}
+
+/** Metadata; safe to show. */
+export interface BundleHeader {
+  format: 'leakwatch-bundle';
+  version: number;
+  org: string;
+  created_at: string;
+  /** Key check value of the org key that made this bundle. */
+  kcv: string;
+  record_id: string;
+  fields: BundleField[];
+  params: { winnow_k: number; winnow_w: number; shingle_words: number; boilerplate_min_docs: number };
+  counts: {
+    records: number;
+    canaries: number;
+    identifier_fingerprints: number;
+    corroborating_fingerprints: number;
+    documents: number;
+    document_fingerprints: number;
+    boilerplate_fingerprints: number;
+    invalid_values: Record<string, number>;
+  };
+}
+
+/** The in-memory bundle. Parallel typed arrays keep millions of entries compact. */
+export interface Bundle {
+  header: BundleHeader;
+  recordIds: string[];
+  /** 1 where the record is a canary. */
+  canary: Uint8Array;
+  /** Primary identifier fingerprints: (hi, lo) -> record index, field index. */
+  ids: { hi: Uint32Array; lo: Uint32Array; rec: Uint32Array; field: Uint8Array };
+  /** Corroborating fingerprints grouped by record: entries start[r]..start[r+1]. */
+  corro: { start: Uint32Array; hi: Uint32Array; lo: Uint32Array; field: Uint8Array };
+  docRefs: string[];
+  /** Non-boilerplate fingerprints per document (the denominator of `overlap`). */
+  docFpCount: Uint32Array;
+  winnow: { hi: Uint32Array; lo: Uint32Array; doc: Uint32Array };
+  /** Keyed 64-bit simhash per document; has[i] = 0 when the document was too short. */
+  simhash: { hi: Uint32Array; lo: Uint32Array; has: Uint8Array };
+}
+
+type Section = [name: string, bytes: Uint8Array];
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function jsonBytes(v: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(v), 'utf8');
+}
+
+/** Serializes a bundle to bytes. */
+export function encodeBundle(b: Bundle): Buffer {
+  const sections: Section[] = [
+    ['record_ids', jsonBytes(b.recordIds)],
+    ['canary', b.canary],
+    ['ids.hi', bytesOf(b.ids.hi)],
+    ['ids.lo', bytesOf(b.ids.lo)],
+    ['ids.rec', bytesOf(b.ids.rec)],
+    ['ids.field', b.ids.field],
+    ['corro.start', bytesOf(b.corro.start)],
+    ['corro.hi', bytesOf(b.corro.hi)],
+    ['corro.lo', bytesOf(b.corro.lo)],
+    ['corro.field', b.corro.field],
+    ['doc_refs', jsonBytes(b.docRefs)],
+    ['doc_fp_count', bytesOf(b.docFpCount)],
+    ['winnow.hi', bytesOf(b.winnow.hi)],
+    ['winnow.lo', bytesOf(b.winnow.lo)],
+    ['winnow.doc', bytesOf(b.winnow.doc)],
+    ['simhash.hi', bytesOf(b.simhash.hi)],
+    ['simhash.lo', bytesOf(b.simhash.lo)],
+    ['simhash.has', b.simhash.has],
+  ];
+  const header = jsonBytes(b.header);
+  const parts: Uint8Array[] = [];
+  const u32 = (n: number) => {
+    const x = Buffer.alloc(4);
+    x.writeUInt32LE(n);
+    return x;
+  };
+  parts.push(Buffer.from(BUNDLE_MAGIC, 'ascii'), u32(BUNDLE_VERSION), u32(header.length), header, u32(sections.length));
+  for (const [name, bytes] of sections) {
+    const n = Buffer.from(name, 'ascii');
+    const len = Buffer.alloc(2);
+    len.writeUInt16LE(n.length);
+    parts.push(len, n, u32(bytes.byteLength), bytes);
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+function invalid(where: string, what: string): LeakwatchError {
+  return new LeakwatchError('LW_BUNDLE_INVALID', `${where}: not a valid leakwatch bundle (${what})`);
+}
+
+/** Reads only the header (cheap), after checking magic and version. */
+export function decodeBundleHeader(buf: Buffer, where: string): BundleHeader {
+  if (buf.length < 16 || buf.toString('ascii', 0, 8) !== BUNDLE_MAGIC) throw invalid(where, 'bad magic');
+  const version = buf.readUInt32LE(8);
+  if (version !== BUNDLE_VERSION) {
+    throw new LeakwatchError(
+      'LW_BUNDLE_VERSION',
+      `${where}: bundle format version ${version} is not supported (this leakwatch reads version ${BUNDLE_VERSION}); re-enroll with this version`,
+    );
+  }
+  const hlen = buf.readUInt32LE(12);
+  if (16 + hlen > buf.length) throw invalid(where, 'truncated header');
+  try {
+    const header = JSON.parse(buf.toString('utf8', 16, 16 + hlen)) as BundleHeader;
+    if (header.format !== 'leakwatch-bundle' || typeof header.org !== 'string' || typeof header.kcv !== 'string') {
+      throw new Error('header fields');
+    }
+    return header;
+  } catch {
+    throw invalid(where, 'corrupt header');
+  }
+}
+
+/** Parses and integrity-checks a bundle. Typed arrays are copied so they are aligned. */
+export function decodeBundle(buf: Buffer, where: string): Bundle {
+  const header = decodeBundleHeader(buf, where);
+  if (buf.length < 32) throw invalid(where, 'truncated');
+  const body = buf.subarray(0, buf.length - 32);
+  const digest = createHash('sha256').update(body).digest();
+  if (!digest.equals(buf.subarray(buf.length - 32))) throw invalid(where, 'checksum mismatch: the file is corrupt or truncated');
+  let off = 16 + buf.readUInt32LE(12);
+  const count = body.readUInt32LE(off);
+  off += 4;
+  const sections = new Map<string, Uint8Array>();
+  for (let i = 0; i < count; i++) {
+    if (off + 2 > body.length) throw invalid(where, 'truncated section table');
+    const nlen = body.readUInt16LE(off);
+    const name = body.toString('ascii', off + 2, off + 2 + nlen);
+    off += 2 + nlen;
+    const len = body.readUInt32LE(off);
+    off += 4;
+    if (off + len > body.length) throw invalid(where, `truncated section ${name}`);
+    sections.set(name, body.subarray(off, off + len));
+    off += len;
+  }
+  const raw = (name: string): Uint8Array => {
+    const s = sections.get(name);
+    if (!s) throw invalid(where, `missing section ${name}`);
+    return s;
+  };
+  const u32 = (name: string): Uint32Array => {
+    const s = raw(name);
+    if (s.byteLength % 4) throw invalid(where, `section ${name} length`);
+    const out = new Uint32Array(s.byteLength / 4);
+    new Uint8Array(out.buffer).set(s);
+    return out;
+  };
+  const u8 = (name: string): Uint8Array => Uint8Array.from(raw(name));
+  const json = (name: string): string[] => JSON.parse(Buffer.from(raw(name)).toString('utf8')) as string[];
+  const b: Bundle = {
+    header,
+    recordIds: json('record_ids'),
+    canary: u8('canary'),
+    ids: { hi: u32('ids.hi'), lo: u32('ids.lo'), rec: u32('ids.rec'), field: u8('ids.field') },
+    corro: { start: u32('corro.start'), hi: u32('corro.hi'), lo: u32('corro.lo'), field: u8('corro.field') },
+    docRefs: json('doc_refs'),
+    docFpCount: u32('doc_fp_count'),
+    winnow: { hi: u32('winnow.hi'), lo: u32('winnow.lo'), doc: u32('winnow.doc') },
+    simhash: { hi: u32('simhash.hi'), lo: u32('simhash.lo'), has: u8('simhash.has') },
+  };
+  const n = b.recordIds.length;
+  const consistent =
+    b.canary.length === n &&
+    b.ids.lo.length === b.ids.hi.length &&
+    b.ids.rec.length === b.ids.hi.length &&
+    b.ids.field.length === b.ids.hi.length &&
+    b.corro.start.length === n + 1 &&
+    b.corro.hi.length === b.corro.lo.length &&
+    b.corro.field.length === b.corro.hi.length &&
+    b.docFpCount.length === b.docRefs.length &&
+    b.winnow.lo.length === b.winnow.hi.length &&
+    b.winnow.doc.length === b.winnow.hi.length &&
+    b.simhash.hi.length === b.docRefs.length;
+  if (!consistent) throw invalid(where, 'inconsistent section sizes');
+  return b;
+}

@@ -1,0 +1,79 @@
+/** `leakwatch scan PATH...`: offline scan of files, folders and archives. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { LeakwatchError } from '../../errors.js';
+import type { Finding } from '../../matcher/findings.js';
+import type { OrgIndex } from '../../matcher/org-index.js';
+import { scanPaths } from '../../scan/scan-files.js';
+import { Store, type ScannedDocument } from '../../store/store.js';
+import { loadOrgFromFiles, loadOrgsFromStore } from '../orgs.js';
+import { findingJson, findingsText } from '../output.js';
+
+interface ScanOpts {
+  config?: string;
+  org?: string;
+  json?: boolean;
+  bundle?: string;
+  key?: string;
+  store: boolean;
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description('scan files, folders and archives offline for enrolled records, documents, canaries and watch terms')
+    .argument('<paths...>', 'files or folders (zip and gzip are opened, nested archives too)')
+    .option('--org <id>', 'match only this organization')
+    .option('--json', 'one JSON object per finding per line')
+    .option('--bundle <file>', 'match against this bundle file instead of the store (needs --key)')
+    .option('--key <file>', 'key file of the --bundle organization')
+    .option('--no-store', 'do not record findings in the store')
+    .option('--config <file>', 'config file (default config/leakwatch.yaml or LEAKWATCH_CONFIG)')
+    .action(async (paths: string[], opts: ScanOpts) => {
+      const cfg = loadConfig(opts.config);
+      if (Boolean(opts.bundle) !== Boolean(opts.key)) throw new LeakwatchError('LW_USAGE', '--bundle and --key go together');
+      const store = opts.store || !opts.bundle ? Store.open(cfg.dataDir) : null;
+      try {
+        const orgs: OrgIndex[] = opts.bundle ? [loadOrgFromFiles(opts.bundle, opts.key!, cfg)] : loadOrgsFromStore(cfg, store!, opts.org);
+        if (orgs.length === 0) {
+          throw new LeakwatchError('LW_USAGE', "no organization to match: import a bundle ('leakwatch import') for an org in the config, or pass --bundle and --key");
+        }
+        const pending: { findings: Finding[]; docs: ScannedDocument[] } = { findings: [], docs: [] };
+        const flush = () => {
+          if (store && opts.store && (pending.findings.length || pending.docs.length)) store.recordScan(pending.findings, pending.docs);
+          pending.findings = [];
+          pending.docs = [];
+        };
+        const limits = {
+          maxDepth: cfg.extract.max_depth,
+          maxEntries: cfg.extract.max_entries,
+          maxTotalBytes: cfg.extract.max_total_bytes,
+          maxRatio: cfg.extract.max_ratio,
+          maxBufferBytes: cfg.extract.max_buffer_bytes,
+        };
+        const summary = await scanPaths(paths, {
+          orgs,
+          limits,
+          onDocument: (r, doc) => {
+            pending.findings.push(...r.findings);
+            pending.docs.push(doc);
+            if (opts.json) for (const f of r.findings) process.stdout.write(`${findingJson(f)}\n`);
+            else if (r.findings.length) process.stdout.write(`${findingsText(r.findings)}\n`);
+            if (pending.docs.length >= 500) flush();
+          },
+          onIssue: (i) => {
+            const where = [i.ref.source, ...i.ref.entry].join(' > ');
+            process.stderr.write(`leakwatch: ${i.code}: ${where}: ${i.message}\n`);
+          },
+        });
+        flush();
+        if (!opts.json) {
+          process.stdout.write(
+            `scanned ${summary.files} file(s), ${summary.documents} document(s), ${(summary.bytes / 1e6).toFixed(1)} MB for ${orgs.length} organization(s): ${summary.findings} finding(s), ${summary.issues} issue(s)\n`,
+          );
+        }
+      } finally {
+        store?.close();
+      }
+    });
+}

@@ -1,0 +1,347 @@
+/**
+ * The matcher as a DocumentSink: it receives extracted parts, fingerprints them
+ * with every loaded organization's keys, and reports findings per document.
+ * Content is held only for the part being processed and a small window.
+ */
+import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
+import { NAME_TOKEN_LABEL } from '../enroll/enroll.js';
+import { nameTokens } from './identifiers/name.js';
+import type { IdentifierType } from './identifiers/types.js';
+import { maxSeverity, type Confidence, type Finding, type Severity } from './findings.js';
+import type { OrgIndex } from './org-index.js';
+import { SimhashBuilder } from './simhash.js';
+import { TextNormalizer } from './text-normalize.js';
+import { Winnower } from './winnow.js';
+
+/** Characters either side of a primary hit in free text where corroborating fields count. */
+export const PROXIMITY_CHARS = 300;
+/** Documents longer than this (normalized characters) get no whole-document simhash. */
+export const SIMHASH_MAX_CHARS = 2 * 1024 * 1024;
+const SIMHASH_MAX_DISTANCE = 3;
+
+/** What the matcher reports when a document ends. */
+export interface DocumentResult {
+  ref: DocumentRef;
+  sha256: string;
+  size: number;
+  findings: Finding[];
+}
+
+export interface MatcherDeps {
+  orgs: readonly OrgIndex[];
+  clock?: () => Date;
+  onDocument?: (result: DocumentResult) => void;
+  onIssue?: (issue: ExtractIssue) => void;
+}
+
+interface PatternGroup {
+  impl: IdentifierType;
+  pattern: RegExp;
+  region: string | undefined;
+  targets: { org: number; field: number; label: string }[];
+}
+
+interface RecordHit {
+  primary: Set<number>;
+  corroborating: Set<number>;
+}
+
+interface OrgDocState {
+  records: Map<number, RecordHit>;
+  winnower: Winnower;
+  simhash: SimhashBuilder | null;
+  matchedEntries: Set<number>;
+  terms: Set<string>;
+}
+
+interface DocState {
+  ref: DocumentRef;
+  normalizer: TextNormalizer;
+  carry: string;
+  normTail: string;
+  normChars: number;
+  orgs: OrgDocState[];
+}
+
+/** Builds one regex pass per (type, region) shared by all organizations that enrolled it. */
+function buildPatternGroups(orgs: readonly OrgIndex[]): PatternGroup[] {
+  const groups = new Map<string, PatternGroup>();
+  orgs.forEach((o, oi) => {
+    o.fields.forEach((f, fi) => {
+      if (f.role !== 'primary' || !f.impl.pattern) return;
+      const key = `${f.label}|${f.region ?? ''}|${f.pattern ?? ''}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { impl: f.impl, pattern: new RegExp(f.impl.pattern.source, f.impl.pattern.flags.includes('g') ? f.impl.pattern.flags : `${f.impl.pattern.flags}g`), region: f.region, targets: [] };
+        groups.set(key, g);
+      }
+      g.targets.push({ org: oi, field: fi, label: f.label });
+    });
+  });
+  return [...groups.values()];
+}
+
+/** Matches extracted content against all loaded organizations. */
+export class DocumentMatcher implements DocumentSink {
+  readonly #deps: MatcherDeps;
+  readonly #groups: PatternGroup[];
+  readonly #source: { url: string | null; path: string | null };
+  readonly #stack: DocState[] = [];
+  readonly #maxTermLen: number;
+
+  constructor(deps: MatcherDeps, source: { url: string | null; path: string | null }) {
+    this.#deps = deps;
+    this.#groups = buildPatternGroups(deps.orgs);
+    this.#source = source;
+    this.#maxTermLen = Math.max(0, ...deps.orgs.flatMap((o) => o.terms.map((t) => t.normalized.length)));
+  }
+
+  begin(ref: DocumentRef): void {
+    this.#stack.push({
+      ref,
+      normalizer: new TextNormalizer(),
+      carry: '',
+      normTail: '',
+      normChars: 0,
+      orgs: this.#deps.orgs.map((o) => ({
+        records: new Map(),
+        winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
+        simhash: o.simhash ? new SimhashBuilder(o.keys.simhash, o.bundle.header.params.shingle_words) : null,
+        matchedEntries: new Set(),
+        terms: new Set(),
+      })),
+    });
+  }
+
+  part(part: Part): void {
+    const doc = this.#stack[this.#stack.length - 1];
+    if (!doc) return;
+    if (part.kind === 'row') {
+      const text = part.cells.join('\t');
+      this.#detect(doc, text, 0, true);
+      this.#feedText(doc, `${text}\n`);
+    } else {
+      const text = doc.carry + part.text;
+      this.#detect(doc, text, doc.carry.length, false);
+      doc.carry = text.length > PROXIMITY_CHARS ? text.slice(text.length - PROXIMITY_CHARS) : text;
+      this.#feedText(doc, part.text);
+    }
+  }
+
+  end(ref: DocumentRef, meta: { sha256: string; size: number }): void {
+    const doc = this.#stack.pop();
+    if (!doc) return;
+    this.#feedNormalized(doc, doc.normalizer.flush());
+    const findings: Finding[] = [];
+    const seenAt = (this.#deps.clock?.() ?? new Date()).toISOString();
+    const source = {
+      url: this.#source.url,
+      path: this.#source.path,
+      entry: ref.entry.length ? ref.entry.join('!') : null,
+      sha256: meta.sha256,
+      size: meta.size,
+    };
+    this.#deps.orgs.forEach((o, oi) => {
+      const st = doc.orgs[oi]!;
+      const orgFindings = this.#orgFindings(o, st, doc);
+      const severity = documentSeverity(o, orgFindings);
+      for (const f of orgFindings) findings.push({ ...f, severity, source, seen_at: seenAt } as Finding);
+    });
+    this.#deps.onDocument?.({ ref, sha256: meta.sha256, size: meta.size, findings });
+  }
+
+  issue(issue: ExtractIssue): void {
+    this.#deps.onIssue?.(issue);
+  }
+
+  /** Finds primary identifiers in `text` (accepting only matches that end after `from`) and checks corroboration. */
+  #detect(doc: DocState, text: string, from: number, isRow: boolean): void {
+    for (const g of this.#groups) {
+      const re = g.pattern;
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text)) !== null) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        const end = m.index + m[0].length;
+        if (end <= from) continue;
+        const canon = g.impl.normalize(m[0], { region: g.region });
+        if (canon === null) continue;
+        for (const t of g.targets) {
+          const org = this.#deps.orgs[t.org]!;
+          const fp = org.hasher.hash(t.label, canon);
+          for (let e = org.ids.find(fp.hi, fp.lo); e !== -1; e = org.ids.nextOf(e)) {
+            if (org.bundle.ids.field[e] !== t.field) continue;
+            const rec = org.bundle.ids.rec[e]!;
+            const st = doc.orgs[t.org]!;
+            let hit = st.records.get(rec);
+            if (!hit) {
+              hit = { primary: new Set(), corroborating: new Set() };
+              st.records.set(rec, hit);
+            }
+            hit.primary.add(t.field);
+            const window = isRow
+              ? text
+              : text.slice(Math.max(0, m.index - PROXIMITY_CHARS), Math.min(text.length, end + PROXIMITY_CHARS));
+            corroborate(org, rec, window, hit);
+          }
+        }
+      }
+    }
+  }
+
+  #feedText(doc: DocState, text: string): void {
+    this.#feedNormalized(doc, doc.normalizer.push(text));
+  }
+
+  #feedNormalized(doc: DocState, norm: string): void {
+    if (!norm) return;
+    doc.normChars += norm.length;
+    this.#deps.orgs.forEach((o, oi) => {
+      const st = doc.orgs[oi]!;
+      st.winnower.push(norm, (hi, lo) => {
+        for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) st.matchedEntries.add(e);
+      });
+      if (st.simhash) {
+        if (doc.normChars <= SIMHASH_MAX_CHARS) st.simhash.push(norm);
+        else st.simhash = null;
+      }
+    });
+    if (this.#maxTermLen > 0) {
+      const hay = doc.normTail + norm;
+      this.#deps.orgs.forEach((o, oi) => {
+        const st = doc.orgs[oi]!;
+        for (const t of o.terms) if (!st.terms.has(t.term) && containsWord(hay, t.normalized)) st.terms.add(t.term);
+      });
+      doc.normTail = hay.slice(Math.max(0, hay.length - this.#maxTermLen));
+    }
+  }
+
+  #orgFindings(o: OrgIndex, st: OrgDocState, doc: DocState): Omit<Finding, 'severity' | 'source' | 'seen_at'>[] {
+    const out: Omit<Finding, 'severity' | 'source' | 'seen_at'>[] = [];
+    for (const [rec, hit] of st.records) {
+      const fields = [...hit.primary, ...hit.corroborating].sort((a, b) => a - b).map((fi) => o.fields[fi]!.label);
+      const isCanary = o.bundle.canary[rec] === 1;
+      out.push({
+        org: o.org,
+        kind: isCanary ? 'canary' : 'record',
+        record: o.bundle.recordIds[rec]!,
+        confidence: isCanary ? 'high' : recordConfidence(hit),
+        fields: [...new Set(fields)],
+      });
+    }
+    const perDoc = new Map<number, number>();
+    for (const e of st.matchedEntries) {
+      const d = o.winnow.valueOf(e);
+      perDoc.set(d, (perDoc.get(d) ?? 0) + 1);
+    }
+    const near = new Map<number, number>();
+    if (st.simhash && o.simhash && doc.normChars <= SIMHASH_MAX_CHARS) {
+      const digest = st.simhash.digest();
+      if (digest) for (const q of o.simhash.query(digest.hi, digest.lo, SIMHASH_MAX_DISTANCE)) near.set(q.id, q.distance);
+    }
+    for (const d of new Set([...perDoc.keys(), ...near.keys()])) {
+      const matched = perDoc.get(d) ?? 0;
+      const total = o.bundle.docFpCount[d] ?? 0;
+      const overlap = total > 0 ? Math.round((matched / total) * 1000) / 1000 : 0;
+      const confidence: Confidence = near.has(d) || overlap >= 0.5 ? 'high' : matched >= 3 || overlap >= 0.1 ? 'medium' : 'low';
+      out.push({ org: o.org, kind: 'document', document: o.bundle.docRefs[d]!, overlap, confidence });
+    }
+    for (const term of st.terms) out.push({ org: o.org, kind: 'term', term, confidence: 'medium' });
+    return out;
+  }
+}
+
+/** low: a primary alone; medium: one corroborating field or two primaries; high: more. */
+export function recordConfidence(hit: RecordHit): Confidence {
+  const c = hit.corroborating.size;
+  const p = hit.primary.size;
+  if (c >= 2 || (c >= 1 && p >= 2)) return 'high';
+  if (c >= 1 || p >= 2) return 'medium';
+  return 'low';
+}
+
+/** Document-level severity for one organization (documented in docs/matching.md). */
+export function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' | 'confidence'>[]): Severity {
+  let s: Severity = 'low';
+  let strongRecords = 0;
+  for (const f of findings) {
+    if (f.kind === 'canary') return 'critical';
+    if (f.kind === 'document') s = maxSeverity(s, 'high');
+    if (f.kind === 'term') s = maxSeverity(s, 'medium');
+    if (f.kind === 'record') {
+      if (f.confidence !== 'low') strongRecords++;
+      s = maxSeverity(s, f.confidence === 'high' ? 'high' : f.confidence === 'medium' ? 'medium' : 'low');
+    }
+  }
+  return strongRecords >= o.criticalRecords ? 'critical' : s;
+}
+
+function containsWord(hay: string, needle: string): boolean {
+  let i = hay.indexOf(needle);
+  while (i !== -1) {
+    const before = i === 0 || hay[i - 1] === ' ';
+    const after = i + needle.length === hay.length || hay[i + needle.length] === ' ';
+    if (before && after) return true;
+    i = hay.indexOf(needle, i + 1);
+  }
+  return false;
+}
+
+/** Marks the record's corroborating fields whose keyed fingerprints occur in `window`. */
+function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit): void {
+  const { start, hi, lo, field } = org.bundle.corro;
+  const from = start[rec]!;
+  const to = start[rec + 1]!;
+  if (from === to) return;
+  const byField = new Map<number, Set<string>>();
+  const present = (fi: number): Set<string> => {
+    let s = byField.get(fi);
+    if (s) return s;
+    s = new Set();
+    const f = org.fields[fi]!;
+    if (f.type === 'name') {
+      for (const tok of nameTokens(window)) {
+        const fp = org.hasher.hash(NAME_TOKEN_LABEL, tok);
+        s.add(`${fp.hi}:${fp.lo}`);
+      }
+    } else if (f.impl.pattern) {
+      const re = new RegExp(f.impl.pattern.source, f.impl.pattern.flags.includes('g') ? f.impl.pattern.flags : `${f.impl.pattern.flags}g`);
+      for (const m of window.matchAll(re)) {
+        const canon = f.impl.normalize(m[0], { region: f.region });
+        if (canon === null) continue;
+        const fp = org.hasher.hash(f.label, canon);
+        s.add(`${fp.hi}:${fp.lo}`);
+      }
+    } else {
+      for (const tok of window.split(/[\t\n\r,;|]+/)) {
+        const canon = tok.trim() ? f.impl.normalize(tok, { region: f.region }) : null;
+        if (canon === null) continue;
+        const fp = org.hasher.hash(f.label, canon);
+        s.add(`${fp.hi}:${fp.lo}`);
+      }
+      for (const tok of window.split(/\s+/)) {
+        const canon = tok ? f.impl.normalize(tok, { region: f.region }) : null;
+        if (canon === null) continue;
+        const fp = org.hasher.hash(f.label, canon);
+        s.add(`${fp.hi}:${fp.lo}`);
+      }
+    }
+    byField.set(fi, s);
+    return s;
+  };
+  const matched = new Map<number, number>();
+  const total = new Map<number, number>();
+  for (let i = from; i < to; i++) {
+    const fi = field[i]!;
+    total.set(fi, (total.get(fi) ?? 0) + 1);
+    if (present(fi).has(`${hi[i]}:${lo[i]}`)) matched.set(fi, (matched.get(fi) ?? 0) + 1);
+  }
+  for (const [fi, n] of matched) {
+    const f = org.fields[fi]!;
+    const need = f.type === 'name' ? Math.min(2, total.get(fi)!) : 1;
+    if (n >= need) hit.corroborating.add(fi);
+  }
+}

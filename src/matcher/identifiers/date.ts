@@ -1,0 +1,91 @@
+/**
+ * Calendar date, a corroborating field (birth dates). Canonical form: YYYY-MM-DD.
+ *
+ * Accepted forms: ISO 8601 (1985-02-01, optional time part), numeric day-first
+ * (1.2.1985, 01.02.1985, 1/2/1985, 1-2-1985, "1. 2. 1985"), day + month name
+ * ("1 Feb 1985", "1st February 1985", "1. helmikuuta 1985", "1 februari 1985")
+ * and month name + day ("February 1, 1985"). Month names: English, Finnish
+ * (nominative and the partitive used in dates), Swedish, Norwegian, Danish.
+ * Numeric non-ISO forms are day-first unless `options.region` is 'US'
+ * (month-first); ISO is always year-month-day. Two-digit years are rejected as
+ * ambiguous, as are years outside 1800-2199 and impossible days.
+ */
+import { isoDate, isValidDate } from './calendar.js';
+import { cleanInput, LEFT_NUM, RIGHT_NUM } from './lexical.js';
+import type { IdentifierType, NormalizeOptions } from './types.js';
+
+const MONTHS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [1, ['january', 'jan', 'tammikuuta', 'tammikuu', 'januari', 'januar']],
+  [2, ['february', 'feb', 'helmikuuta', 'helmikuu', 'februari', 'februar']],
+  [3, ['march', 'mar', 'maaliskuuta', 'maaliskuu', 'mars', 'marts']],
+  [4, ['april', 'apr', 'huhtikuuta', 'huhtikuu']],
+  [5, ['may', 'toukokuuta', 'toukokuu', 'maj', 'mai']],
+  [6, ['june', 'jun', 'kesäkuuta', 'kesäkuu', 'juni']],
+  [7, ['july', 'jul', 'heinäkuuta', 'heinäkuu', 'juli']],
+  [8, ['august', 'aug', 'elokuuta', 'elokuu', 'augusti']],
+  [9, ['september', 'sept', 'sep', 'syyskuuta', 'syyskuu']],
+  [10, ['october', 'oct', 'lokakuuta', 'lokakuu', 'oktober', 'okt']],
+  [11, ['november', 'nov', 'marraskuuta', 'marraskuu']],
+  [12, ['december', 'dec', 'joulukuuta', 'joulukuu', 'desember']],
+];
+
+const MONTH_NUMBER = new Map<string, number>();
+for (const [n, names] of MONTHS) for (const m of names) MONTH_NUMBER.set(m, n);
+
+// Longest first, so "februari" is tried before "feb".
+const MONTH_ALT = [...MONTH_NUMBER.keys()].sort((a, b) => b.length - a.length).join('|');
+const SP = '[ \\u00a0]{1,3}';
+const OSP = '[ \\u00a0]{0,3}';
+const ORD = '(?:st|nd|rd|th)?';
+
+const ISO = '(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})';
+const NUMERIC = `(\\d{1,2})([./-])${OSP}(\\d{1,2})\\2${OSP}(\\d{4})`;
+const DAY_MONTH = `(\\d{1,2})(?:\\.|${ORD})${OSP}(?:of${SP})?(${MONTH_ALT})\\.?,?${SP}(\\d{4})`;
+const MONTH_DAY = `(${MONTH_ALT})\\.?${SP}(\\d{1,2})${ORD},?${SP}(\\d{4})`;
+
+const ISO_FULL = new RegExp(
+  `^${ISO}(?:[t ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:z|[+-]\\d{2}:?\\d{2})?)?$`,
+  'u',
+);
+const NUMERIC_FULL = new RegExp(`^${NUMERIC}$`, 'u');
+const DAY_MONTH_FULL = new RegExp(`^${DAY_MONTH}$`, 'u');
+const MONTH_DAY_FULL = new RegExp(`^${MONTH_DAY}$`, 'u');
+
+function build(year: number, month: number, day: number): string | null {
+  if (year < 1800 || year > 2199 || !isValidDate(year, month, day)) return null;
+  return isoDate(year, month, day);
+}
+
+function normalize(raw: string, options: NormalizeOptions = {}): string | null {
+  const s = cleanInput(raw, 64)?.toLowerCase().replace(/\s+/g, ' ');
+  if (s === undefined) return null;
+  let m = ISO_FULL.exec(s);
+  if (m !== null) return build(Number(m[1]), Number(m[3]), Number(m[4]));
+  m = NUMERIC_FULL.exec(s);
+  if (m !== null) {
+    const [a, b] = [Number(m[1]), Number(m[3])];
+    const monthFirst = options.region?.toUpperCase() === 'US';
+    return build(Number(m[4]), monthFirst ? a : b, monthFirst ? b : a);
+  }
+  m = DAY_MONTH_FULL.exec(s);
+  if (m !== null) return build(Number(m[3]), MONTH_NUMBER.get(m[2]!)!, Number(m[1]));
+  m = MONTH_DAY_FULL.exec(s);
+  if (m !== null) return build(Number(m[3]), MONTH_NUMBER.get(m[1]!)!, Number(m[2]));
+  return null;
+}
+
+// The search pattern accepts mixed separators; normalize insists they agree.
+// ISO dates may run straight into a time part ("1985-02-01T00:00:00Z").
+const ISO_SEARCH = `\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}(?:(?=[Tt]\\d{2}:)|${RIGHT_NUM})`;
+const OTHER_SEARCH = [
+  `\\d{1,2}[./-]${OSP}\\d{1,2}[./-]${OSP}\\d{4}`,
+  `\\d{1,2}(?:\\.|${ORD})${OSP}(?:of${SP})?(?:${MONTH_ALT})\\.?,?${SP}\\d{4}`,
+  `(?:${MONTH_ALT})\\.?${SP}\\d{1,2}${ORD},?${SP}\\d{4}`,
+].join('|');
+
+/** Calendar date. */
+export const date: IdentifierType = {
+  name: 'date',
+  pattern: new RegExp(`${LEFT_NUM}(?:${ISO_SEARCH}|(?:${OTHER_SEARCH})${RIGHT_NUM})`, 'giu'),
+  normalize,
+};

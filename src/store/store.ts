@@ -1,0 +1,193 @@
+/**
+ * The SQLite store: keyed fingerprint bundles, findings and document metadata.
+ * It never holds plaintext identifiers or leaked content.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LeakwatchError } from '../errors.js';
+import type { BundleHeader } from '../bundle/format.js';
+import type { Finding } from '../matcher/findings.js';
+import { MIGRATIONS } from './migrations.js';
+
+export const STORE_FILE = 'leakwatch.sqlite';
+
+/** Metadata of one scanned document (no content). */
+export interface ScannedDocument {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  url: string | null;
+  path: string | null;
+  entry: string | null;
+  seenAt: string;
+}
+
+/** Maps SQLite failures to stable codes. */
+export function storeError(err: unknown, what: string): LeakwatchError {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'SQLITE_FULL') return new LeakwatchError('LW_STORE_FULL', `store: disk full while ${what}`, { cause: err, retryable: true });
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new LeakwatchError('LW_STORE_LOCKED', `store: database is locked while ${what}`, { cause: err, retryable: true });
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
+    return new LeakwatchError('LW_STORE_READONLY', `store: cannot write while ${what} (${code})`, { cause: err });
+  }
+  return new LeakwatchError('LW_STORE', `store: ${what} failed (${code || 'error'})`, { cause: err });
+}
+
+/** One open store; whoever opens it closes it. */
+export class Store {
+  readonly db: Database.Database;
+  readonly path: string;
+
+  private constructor(db: Database.Database, path: string) {
+    this.db = db;
+    this.path = path;
+  }
+
+  /** Opens (creating if needed) the store under `dataDir` and applies migrations. */
+  static open(dataDir: string, options: { readonly?: boolean } = {}): Store {
+    const path = join(dataDir, STORE_FILE);
+    let db: Database.Database;
+    try {
+      if (!options.readonly) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      db.pragma('busy_timeout = 5000');
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+      }
+    } catch (err) {
+      throw storeError(err, `opening ${path}`);
+    }
+    const store = new Store(db, path);
+    if (!options.readonly) store.migrate();
+    return store;
+  }
+
+  /** Current and latest schema versions. */
+  schemaVersion(): { current: number; latest: number } {
+    return { current: this.db.pragma('user_version', { simple: true }) as number, latest: MIGRATIONS.length };
+  }
+
+  private migrate(): void {
+    const { current } = this.schemaVersion();
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      try {
+        this.db.transaction(() => {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v + 1}`);
+        }).immediate();
+      } catch (err) {
+        throw storeError(err, `migrating to schema ${v + 1}`);
+      }
+    }
+  }
+
+  /** Replaces an org's fingerprints in one transaction: readers see the old set or the new one. */
+  importBundle(header: BundleHeader, bundle: Uint8Array, now: Date = new Date()): void {
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO org_bundles (org, kcv, header_json, bundle, imported_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (org) DO UPDATE SET kcv = excluded.kcv, header_json = excluded.header_json,
+             bundle = excluded.bundle, imported_at = excluded.imported_at`,
+        )
+        .run(header.org, header.kcv, JSON.stringify(header), Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength), now.toISOString());
+    } catch (err) {
+      throw storeError(err, `importing the bundle of ${header.org}`);
+    }
+  }
+
+  /** Headers of all imported bundles. */
+  bundleHeaders(): { org: string; kcv: string; header: BundleHeader; importedAt: string }[] {
+    return (this.db.prepare('SELECT org, kcv, header_json, imported_at FROM org_bundles ORDER BY org').all() as {
+      org: string;
+      kcv: string;
+      header_json: string;
+      imported_at: string;
+    }[]).map((r) => ({ org: r.org, kcv: r.kcv, header: JSON.parse(r.header_json) as BundleHeader, importedAt: r.imported_at }));
+  }
+
+  /** The raw bundle bytes of one org, or null. */
+  bundleBytes(org: string): Buffer | null {
+    const row = this.db.prepare('SELECT bundle FROM org_bundles WHERE org = ?').get(org) as { bundle: Buffer } | undefined;
+    return row?.bundle ?? null;
+  }
+
+  /** Records findings and the documents they came from in one transaction. */
+  recordScan(findings: readonly Finding[], documents: readonly ScannedDocument[]): void {
+    const insF = this.db.prepare(
+      `INSERT INTO findings (org, kind, record_ref, document_ref, term, confidence, severity, fields_json, overlap,
+         source_url, source_path, source_entry, sha256, size, seen_at)
+       VALUES (@org, @kind, @record, @document, @term, @confidence, @severity, @fields, @overlap, @url, @path, @entry, @sha256, @size, @seen_at)`,
+    );
+    const insD = this.db.prepare(
+      `INSERT INTO scanned_documents (sha256, size, media_type, source_url, source_path, source_entry, seen_at)
+       VALUES (@sha256, @size, @mediaType, @url, @path, @entry, @seenAt)`,
+    );
+    try {
+      this.db.transaction(() => {
+        for (const f of findings) {
+          insF.run({
+            org: f.org,
+            kind: f.kind,
+            record: f.record ?? null,
+            document: f.document ?? null,
+            term: f.term ?? null,
+            confidence: f.confidence,
+            severity: f.severity,
+            fields: f.fields ? JSON.stringify(f.fields) : null,
+            overlap: f.overlap ?? null,
+            url: f.source.url,
+            path: f.source.path,
+            entry: f.source.entry,
+            sha256: f.source.sha256,
+            size: f.source.size,
+            seen_at: f.seen_at,
+          });
+        }
+        for (const d of documents) insD.run(d);
+      }).immediate();
+    } catch (err) {
+      throw storeError(err, 'recording findings');
+    }
+  }
+
+  /** Findings, newest first. */
+  findings(filter: { org?: string; limit?: number } = {}): Finding[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM findings ${filter.org ? 'WHERE org = @org' : ''} ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({ org: filter.org, limit: filter.limit ?? 1000 }) as Record<string, unknown>[];
+    return rows.map((r) => {
+      const f: Finding = {
+        org: r.org as string,
+        kind: r.kind as Finding['kind'],
+        confidence: r.confidence as Finding['confidence'],
+        severity: r.severity as Finding['severity'],
+        source: {
+          url: (r.source_url as string | null) ?? null,
+          path: (r.source_path as string | null) ?? null,
+          entry: (r.source_entry as string | null) ?? null,
+          sha256: r.sha256 as string,
+          size: Number(r.size ?? 0),
+        },
+        seen_at: r.seen_at as string,
+      };
+      if (r.record_ref != null) f.record = r.record_ref as string;
+      if (r.document_ref != null) f.document = r.document_ref as string;
+      if (r.term != null) f.term = r.term as string;
+      if (r.overlap != null) f.overlap = r.overlap as number;
+      if (r.fields_json != null) f.fields = JSON.parse(r.fields_json as string) as string[];
+      return f;
+    });
+  }
+
+  /** Closes the database (checkpointing the WAL). */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

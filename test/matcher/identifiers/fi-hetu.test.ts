@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { fiHetu, HETU_CHECK_ALPHABET, HETU_SIGNS, hetuCheckChar } from '../../../src/matcher/identifiers/fi-hetu.js';
+import { makeHetu } from '../../../src/matcher/identifiers/synthetic.js';
+import { candidates, embeddings, FC, found, fromGenerator, replaceAt } from './helpers.js';
+
+// Example code from the Digital and Population Data Services Agency (DVV) description
+// of the personal identity code, also used by e.g. floftar/finnish-pic's README.
+const DVV_EXAMPLE = '131052-308T';
+
+// DVV's fictitious test persons for the 2023 century-sign reform (DVV Excel linked
+// from dvv.fi/hetu-uudistus, as listed on dimarchi.net/test/new-ssn/).
+const DVV_REFORM_VECTORS = [
+  '010594Y9032', '010594Y9021', '020594X903P', '020594X902N', '030594W903B', '030694W9024',
+  '040594V9030', '040594V902Y', '050594U903M', '050594U902L', '010516B903X', '010516B902W',
+  '020516C903K', '020516C902J', '030516D9037', '030516D9026', '010501E9032', '020502E902X',
+  '020503F9037', '020504A902E', '020504B904H',
+];
+
+describe('fi_hetu normalize', () => {
+  it('accepts the DVV example code', () => {
+    assert.equal(fiHetu.normalize(DVV_EXAMPLE), '131052-308T');
+  });
+
+  it('accepts every DVV 2023-reform test code and folds the sign per century', () => {
+    for (const v of DVV_REFORM_VECTORS) {
+      const canonical = fiHetu.normalize(v);
+      assert.ok(canonical !== null, v);
+      const expectedSign = 'YXWVU-'.includes(v[6]!) ? '-' : 'A';
+      assert.equal(canonical, v.slice(0, 6) + expectedSign + v.slice(7), v);
+    }
+  });
+
+  it('maps the same code written with different signs of one century to one canonical', () => {
+    assert.equal(fiHetu.normalize('010594Y9021'), fiHetu.normalize('010594-9021'));
+    assert.equal(fiHetu.normalize('010516B902W'), fiHetu.normalize('010516A902W'));
+  });
+
+  it('keeps centuries apart', () => {
+    const check = hetuCheckChar('010100', '902');
+    const c1800 = fiHetu.normalize(`010100+902${check}`);
+    const c1900 = fiHetu.normalize(`010100-902${check}`);
+    const c2000 = fiHetu.normalize(`010100A902${check}`);
+    assert.equal(new Set([c1800, c1900, c2000]).size, 3);
+  });
+
+  it('checks 29 February in the year the century sign gives', () => {
+    const check = hetuCheckChar('290200', '902');
+    assert.equal(fiHetu.normalize(`290200-902${check}`), null, '1900 is not a leap year');
+    assert.equal(fiHetu.normalize(`290200A902${check}`), `290200A902${check}`, '2000 is');
+    const check96 = hetuCheckChar('290296', '902');
+    assert.equal(fiHetu.normalize(`290296Y902${check96}`), `290296-902${check96}`);
+  });
+
+  it('rejects impossible dates, reserved individual numbers, bad checks and bad shapes', () => {
+    for (const [date, zzz] of [['310494', '902'], ['001052', '308'], ['131352', '308'], ['131052', '000'], ['131052', '001']] as const) {
+      assert.equal(fiHetu.normalize(`${date}-${zzz}${hetuCheckChar(date, zzz)}`), null, `${date}${zzz}`);
+    }
+    for (const v of ['131052-308U', '131052-308', '131052G308T', '131052-308TT', '1310523308T', '', '   ']) {
+      assert.equal(fiHetu.normalize(v), null, v);
+    }
+  });
+
+  it('accepts temporary individual numbers 900-999', () => {
+    const check = hetuCheckChar('131052', '999');
+    assert.equal(fiHetu.normalize(`131052-999${check}`), `131052-999${check}`);
+  });
+
+  it('tolerates case, surrounding space and typographic dashes', () => {
+    assert.equal(fiHetu.normalize('  131052\u2013308t '), '131052-308T');
+    assert.equal(fiHetu.normalize('010594y9021'), '010594-9021');
+  });
+
+  it('property: generated codes validate; any sign of the century gives the same canonical', () => {
+    fc.assert(
+      fc.property(fromGenerator(makeHetu), fc.nat(), (v, k) => {
+        const canonical = fiHetu.normalize(v);
+        assert.ok(canonical !== null);
+        const century = canonical[6] === '+' ? 1800 : canonical[6] === '-' ? 1900 : 2000;
+        const signs = HETU_SIGNS[century];
+        const other = replaceAt(v, 6, signs[k % signs.length]!);
+        assert.equal(fiHetu.normalize(other.toLowerCase()), canonical);
+        assert.equal(fiHetu.normalize(canonical), canonical);
+      }),
+      FC,
+    );
+  });
+
+  it('property: any single-character change of a digit or the check character is rejected', () => {
+    fc.assert(
+      fc.property(fromGenerator(makeHetu), fc.integer({ min: 0, max: 9 }), fc.nat(), (v, pos, r) => {
+        const i = pos < 6 ? pos : pos + 1; // skip the century sign (index 6)
+        const alphabet = i === 10 ? HETU_CHECK_ALPHABET : '0123456789';
+        const replacement = alphabet[r % alphabet.length]!;
+        fc.pre(replacement !== v[i]);
+        assert.equal(fiHetu.normalize(replaceAt(v, i, replacement)), null);
+      }),
+      FC,
+    );
+  });
+});
+
+describe('fi_hetu pattern', () => {
+  it('finds the code in prose, CSV, HTML and JSON', () => {
+    for (const text of embeddings('131052-308T')) {
+      assert.deepEqual(found(fiHetu, text), ['131052-308T'], text);
+    }
+    assert.deepEqual(found(fiHetu, 'hetu: 010594Y9021, toinen 010516b902w.'), ['010594-9021', '010516A902W']);
+  });
+
+  it('does not match inside longer tokens', () => {
+    for (const text of ['1131052-308T', '131052-308T1', '131052-308TX', 'x131052-308T', '131052-3088T']) {
+      assert.deepEqual(candidates(fiHetu, text), [], text);
+    }
+  });
+});
