@@ -39,9 +39,15 @@ const MAX_RFC1929_FIELD = 255;
 /** SOCKS5h agent whose CONNECT failures carry the SOCKS reply code. */
 export class TorSocksAgent extends SocksProxyAgent {
   private readonly handshakeTimeoutMs: number;
+  // Private fields rather than the parent's proxy URL: they never show up in
+  // agent.proxyUrl, in serialized agents or in library error dumps.
+  readonly #username: string;
+  readonly #password: string;
 
-  constructor(proxyUrl: URL, handshakeTimeoutMs: number) {
+  constructor(proxyUrl: URL, credentials: { username: string; password: string }, handshakeTimeoutMs: number) {
     super(proxyUrl);
+    this.#username = credentials.username;
+    this.#password = credentials.password;
     this.handshakeTimeoutMs = handshakeTimeoutMs;
   }
 
@@ -68,7 +74,7 @@ export class TorSocksAgent extends SocksProxyAgent {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await SocksClient.createConnection({
-        proxy: this.proxy,
+        proxy: { ...this.proxy, userId: this.#username, password: this.#password },
         destination: { host, port: Number(opts.port) },
         command: 'connect',
         existing_socket: socket,
@@ -109,12 +115,7 @@ export function createTorAgent(opts: TorAgentOptions): TorSocksAgent {
   if (password.length === 0 || Buffer.byteLength(password) > MAX_RFC1929_FIELD) {
     throw new LeakwatchError('LW_CONFIG_INVALID', 'isolation nonce must be 1-255 bytes');
   }
-  const agent = new TorSocksAgent(url, opts.handshakeTimeoutMs ?? 120_000);
-  // Set after construction so the credentials never appear in agent.proxyUrl;
-  // non-enumerable so they stay out of serialized agents and error dumps.
-  Object.defineProperty(agent.proxy, 'userId', { value: username, enumerable: false });
-  Object.defineProperty(agent.proxy, 'password', { value: password, enumerable: false });
-  return agent;
+  return new TorSocksAgent(url, { username, password }, opts.handshakeTimeoutMs ?? 120_000);
 }
 
 /**

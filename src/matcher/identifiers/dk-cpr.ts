@@ -17,8 +17,9 @@ export function dkBirthYear(yy: number, seventh: number): number | null {
 }
 
 function normalize(raw: string): string | null {
-  const s = cleanInput(raw)?.replace(/[ -]/g, '');
-  if (s === undefined || !/^\d{10}$/.test(s)) return null;
+  const m = /^(\d{6})[- ]?(\d{4})$/.exec(cleanInput(raw) ?? '');
+  if (m === null) return null;
+  const s = m[1]! + m[2]!;
   const yy = Number(s.slice(4, 6));
   const seventh = Number(s[6]);
   // 7th digit 5-8 with year 37-57 lies between the 1858-1899 and 2000-2057 ranges.

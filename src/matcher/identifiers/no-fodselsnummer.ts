@@ -35,8 +35,9 @@ export function noCheckDigits(nine: string): string | null {
 }
 
 function normalize(raw: string): string | null {
-  const s = cleanInput(raw)?.replace(/[ -]/g, '');
-  if (s === undefined || !/^\d{11}$/.test(s)) return null;
+  const m = /^(\d{6})[- ]?(\d{5})$/.exec(cleanInput(raw) ?? '');
+  if (m === null) return null;
+  const s = m[1]! + m[2]!;
   let day = Number(s.slice(0, 2));
   let month = Number(s.slice(2, 4));
   if (day > 40) day -= 40; // D-number

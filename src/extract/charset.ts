@@ -1,0 +1,100 @@
+/**
+ * Character set detection and streaming decoding. Order: byte-order mark, then
+ * valid UTF-8, then a declared charset (HTTP header or HTML meta), then
+ * chardet's guess, then Windows-1252 (a superset of printable Latin-1).
+ * Decoding never throws: invalid bytes become U+FFFD.
+ */
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
+
+/** A stateful decoder: feed bytes in order, then call end() once. */
+export interface TextDecoderStream {
+  write(bytes: Uint8Array): string;
+  end(): string;
+}
+
+/** What the prefix tells about the encoding. */
+export interface CharsetOptions {
+  /** True when the prefix is the whole document (no trailing partial sequence to forgive). */
+  complete: boolean;
+  /** charset parameter from a Content-Type header, if any. */
+  declared?: string | undefined;
+  /** Also look for <meta charset> in the prefix. */
+  html?: boolean;
+}
+
+const FALLBACK = 'windows-1252';
+
+/** Detects the charset of a document from its first bytes; returns a name createDecoder accepts. */
+export function detectCharset(prefix: Uint8Array, options: CharsetOptions): string {
+  const bom = bomCharset(prefix);
+  if (bom !== undefined) return bom;
+  if (isValidUtf8(prefix, options.complete)) return 'utf-8';
+  const declared = usable(options.declared) ?? (options.html ? usable(metaCharset(prefix)) : undefined);
+  if (declared !== undefined && declared !== 'utf-8') return declared;
+  return guess(prefix);
+}
+
+/** The encoding named by a byte-order mark, if the bytes start with one. */
+export function bomCharset(b: Uint8Array): string | undefined {
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8';
+  if (b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
+  if (b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+/** True when `b` is valid UTF-8; an incomplete sequence at the end is forgiven unless `complete`. */
+export function isValidUtf8(b: Uint8Array, complete: boolean): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: !complete });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function guess(prefix: Uint8Array): string {
+  for (const m of chardet.analyse(prefix)) {
+    const name = usable(m.name);
+    // Without a BOM, UTF-16/32 guesses on Latin text are noise, and UTF-8 was ruled out.
+    if (name === undefined || /^utf/.test(name)) continue;
+    return name;
+  }
+  return FALLBACK;
+}
+
+/** Normalizes a charset label to one iconv-lite knows, or undefined. */
+function usable(label: string | undefined): string | undefined {
+  if (label === undefined) return undefined;
+  let name = label.trim().toLowerCase();
+  if (name === '' || name === 'ascii' || name === 'us-ascii') return name === '' ? undefined : FALLBACK;
+  // Real-world "Latin-1" text is nearly always Windows-1252 (curly quotes, euro sign in 0x80-0x9f).
+  if (name === 'iso-8859-1' || name === 'latin1' || name === 'latin-1') name = FALLBACK;
+  if (name === 'utf8') name = 'utf-8';
+  return iconv.encodingExists(name) ? name : undefined;
+}
+
+function metaCharset(prefix: Uint8Array): string | undefined {
+  const head = Buffer.from(prefix.buffer, prefix.byteOffset, Math.min(prefix.length, 4096)).toString('latin1');
+  const m = /<meta[^>]+charset\s*=\s*["']?([\w.:-]{1,40})/i.exec(head);
+  return m?.[1];
+}
+
+/** A streaming decoder for `charset`; a leading BOM is dropped. */
+export function createDecoder(charset: string): TextDecoderStream {
+  if (charset === 'utf-8') {
+    const d = new TextDecoder('utf-8');
+    return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
+  }
+  const d = iconv.getDecoder(charset);
+  return {
+    write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.length)),
+    end: () => d.end() ?? '',
+  };
+}
+
+/** Decodes a whole byte array at once. */
+export function decodeAll(bytes: Uint8Array, charset: string): string {
+  const d = createDecoder(charset);
+  return d.write(bytes) + d.end();
+}

@@ -1,0 +1,231 @@
+/**
+ * A streaming CSV state machine (RFC 4180 plus the usual leniency: CR, LF or
+ * CRLF line ends, stray quotes inside unquoted fields). Memory is bounded: a
+ * cell keeps at most maxCellChars characters, a row at most maxRowChars (each
+ * cell also counts one for its delimiter, which bounds the number of cells).
+ */
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+const enum State {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteInQuoted,
+}
+
+export interface CsvParserOptions {
+  delimiter: string;
+  maxCellChars: number;
+  maxRowChars: number;
+  /** Called for every non-empty row; `line` is the 1-based physical line the row starts on. */
+  onRow: (cells: string[], line: number) => void;
+}
+
+export class CsvParser {
+  private state = State.FieldStart;
+  private readonly delim: number;
+  private cell = '';
+  private cellQuoted = false;
+  private row: string[] = [];
+  private rowChars = 0;
+  private skipLf = false;
+  private line = 1;
+  private rowLine = 1;
+  /** True once any cell or row had to be cut. */
+  truncated = false;
+
+  constructor(private readonly opts: CsvParserOptions) {
+    if (opts.delimiter.length !== 1) throw new RangeError('delimiter must be one character');
+    this.delim = opts.delimiter.charCodeAt(0);
+  }
+
+  /** Feeds the next piece of text. */
+  write(s: string): void {
+    const n = s.length;
+    const delim = this.delim;
+    let i = 0;
+    if (this.skipLf && n > 0) {
+      this.skipLf = false;
+      if (s.charCodeAt(0) === LF) i = 1;
+    }
+    while (i < n) {
+      switch (this.state) {
+        case State.FieldStart: {
+          if (s.charCodeAt(i) === QUOTE) {
+            this.state = State.Quoted;
+            this.cellQuoted = true;
+            i++;
+            break;
+          }
+          this.state = State.Unquoted;
+          break;
+        }
+        case State.Unquoted: {
+          let j = i;
+          let c = 0;
+          for (; j < n; j++) {
+            c = s.charCodeAt(j);
+            if (c === delim || c === LF || c === CR) break;
+          }
+          if (j > i) this.append(s, i, j);
+          if (j === n) {
+            i = n;
+            break;
+          }
+          i = j + 1;
+          if (c === delim) this.endCell();
+          else i = this.endLine(s, j, c);
+          break;
+        }
+        case State.Quoted: {
+          const q = s.indexOf('"', i);
+          const end = q === -1 ? n : q;
+          this.countLines(s, i, end);
+          if (end > i) this.append(s, i, end);
+          if (q === -1) {
+            i = n;
+            break;
+          }
+          this.state = State.QuoteInQuoted;
+          i = q + 1;
+          break;
+        }
+        case State.QuoteInQuoted: {
+          const c = s.charCodeAt(i);
+          if (c === QUOTE) {
+            this.append(s, i, i + 1);
+            this.state = State.Quoted;
+            i++;
+          } else if (c === delim) {
+            this.endCell();
+            i++;
+          } else if (c === LF || c === CR) {
+            i = this.endLine(s, i, c);
+          } else {
+            // Text after a closing quote: keep it, as spreadsheets do.
+            this.state = State.Unquoted;
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** Flushes the last row. Returns false when the input ended inside a quoted field. */
+  end(): boolean {
+    const closed = this.state !== State.Quoted;
+    if (this.state !== State.FieldStart || this.row.length > 0) {
+      this.endCell();
+      this.endRow();
+    }
+    return closed;
+  }
+
+  /** The 1-based line the parser is on. */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  private append(s: string, from: number, to: number): void {
+    const room = this.opts.maxCellChars - this.cell.length;
+    if (room <= 0) {
+      this.truncated = true;
+      return;
+    }
+    if (to - from > room) {
+      to = from + room;
+      this.truncated = true;
+    }
+    this.cell = this.cell.length === 0 ? s.slice(from, to) : this.cell + s.slice(from, to);
+  }
+
+  private endCell(): void {
+    const cost = this.cell.length + 1;
+    if (this.rowChars + cost > this.opts.maxRowChars) {
+      this.truncated = true;
+    } else {
+      this.row.push(this.cell);
+      this.rowChars += cost;
+    }
+    this.cell = '';
+    this.cellQuoted = false;
+    this.state = State.FieldStart;
+  }
+
+  /** Ends the row at a CR or LF at index j; returns the index to continue from. */
+  private endLine(s: string, j: number, c: number): number {
+    const emptyLine = this.row.length === 0 && this.cell.length === 0 && !this.cellQuoted;
+    if (emptyLine) {
+      this.state = State.FieldStart;
+    } else {
+      this.endCell();
+      this.endRow();
+    }
+    this.line++;
+    let next = j + 1;
+    if (c === CR) {
+      if (next < s.length) {
+        if (s.charCodeAt(next) === LF) next++;
+      } else {
+        this.skipLf = true;
+      }
+    }
+    this.rowLine = this.line;
+    return next;
+  }
+
+  private endRow(): void {
+    const row = this.row;
+    this.row = [];
+    this.rowChars = 0;
+    this.state = State.FieldStart;
+    if (row.length > 0) this.opts.onRow(row, this.rowLine);
+  }
+
+  private countLines(s: string, from: number, to: number): void {
+    let k = s.indexOf('\n', from);
+    while (k !== -1 && k < to) {
+      this.line++;
+      k = s.indexOf('\n', k + 1);
+    }
+  }
+}
+
+const CANDIDATES = [',', ';', '\t', '|'] as const;
+
+/**
+ * Guesses the delimiter from a sample of text: the candidate that gives the
+ * most rows with the same field count (at least 2 fields). Returns undefined
+ * when the sample does not look delimited; `minRows` complete rows are needed.
+ */
+export function sniffDelimiter(sample: string, complete: boolean, minRows = 3): string | undefined {
+  let best: { delimiter: string; score: number } | undefined;
+  for (const delimiter of CANDIDATES) {
+    const counts: number[] = [];
+    const p = new CsvParser({
+      delimiter,
+      maxCellChars: 4096,
+      maxRowChars: 1 << 16,
+      onRow: (cells) => {
+        if (counts.length < 50) counts.push(cells.length);
+      },
+    });
+    p.write(sample);
+    if (complete) p.end();
+    // Without the end of input, the last row may be partial; it is left unflushed above.
+    const rows = counts.length;
+    if (rows < minRows) continue;
+    const freq = new Map<number, number>();
+    for (const c of counts) freq.set(c, (freq.get(c) ?? 0) + 1);
+    let mode = 0;
+    let modeRows = 0;
+    for (const [c, k] of freq) if (k > modeRows || (k === modeRows && c > mode)) [mode, modeRows] = [c, k];
+    if (mode < 2 || modeRows / rows < 0.8) continue;
+    const score = modeRows * 1000 + mode;
+    if (best === undefined || score > best.score) best = { delimiter, score };
+  }
+  return best?.delimiter;
+}

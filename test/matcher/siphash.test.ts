@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SipHash } from '../../src/matcher/siphash.js';
+import { hasCode } from '../../src/errors.js';
+
+/**
+ * SipHash-2-4 test vectors of the reference implementation: `vectors_sip64` in
+ * vectors.h of https://github.com/veorq/SipHash (key 00 01 .. 0f, message i
+ * bytes 00 01 .. i-1 for i = 0..63). vectors.h lists the output bytes; here
+ * each is that 8-byte output read as a little-endian uint64.
+ */
+const VECTORS = [
+  '726fdb47dd0e0e31', '74f839c593dc67fd', '0d6c8009d9a94f5a', '85676696d7fb7e2d',
+  'cf2794e0277187b7', '18765564cd99a68d', 'cbc9466e58fee3ce', 'ab0200f58b01d137',
+  '93f5f5799a932462', '9e0082df0ba9e4b0', '7a5dbbc594ddb9f3', 'f4b32f46226bada7',
+  '751e8fbc860ee5fb', '14ea5627c0843d90', 'f723ca908e7af2ee', 'a129ca6149be45e5',
+  '3f2acc7f57c29bdb', '699ae9f52cbe4794', '4bc1b3f0968dd39c', 'bb6dc91da77961bd',
+  'bed65cf21aa2ee98', 'd0f2cbb02e3b67c7', '93536795e3a33e88', 'a80c038ccd5ccec8',
+  'b8ad50c6f649af94', 'bce192de8a85b8ea', '17d835b85bbb15f3', '2f2e6163076bcfad',
+  'de4daaaca71dc9a5', 'a6a2506687956571', 'ad87a3535c49ef28', '32d892fad841c342',
+  '7127512f72f27cce', 'a7f32346f95978e3', '12e0b01abb051238', '15e034d40fa197ae',
+  '314dffbe0815a3b4', '027990f029623981', 'cadcd4e59ef40c4d', '9abfd8766a33735c',
+  '0e3ea96b5304a7d0', 'ad0c42d6fc585992', '187306c89bc215a9', 'd4a60abcf3792b95',
+  'f935451de4f21df2', 'a9538f0419755787', 'db9acddff56ca510', 'd06c98cd5c0975eb',
+  'e612a3cb9ecba951', 'c766e62cfcadaf96', 'ee64435a9752fe72', 'a192d576b245165a',
+  '0a8787bf8ecb74b2', '81b3e73d20b49b6f', '7fa8220ba3b2ecea', '245731c13ca42499',
+  'b78dbfaf3a8d83bd', 'ea1ad565322a1a0b', '60e61c23a3795013', '6606d7e446282b93',
+  '6ca4ecb15c5f91e1', '9f626da15c9625f3', 'e51b38608ef25f57', '958a324ceb064572',
+];
+
+const REFERENCE_KEY = Uint8Array.from({ length: 16 }, (_, i) => i);
+
+function hex([hi, lo]: [number, number]): string {
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+/** Straightforward BigInt SipHash-2-4, written from the paper, as an independent check. */
+function referenceSipHash(key: Uint8Array, msg: Uint8Array): bigint {
+  const M = (1n << 64n) - 1n;
+  const rotl = (x: bigint, b: bigint): bigint => ((x << b) | (x >> (64n - b))) & M;
+  const le64 = (b: Uint8Array, at: number): bigint => {
+    let v = 0n;
+    for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i] ?? 0);
+    return v;
+  };
+  const k0 = le64(key, 0);
+  const k1 = le64(key, 8);
+  const v = [k0 ^ 0x736f6d6570736575n, k1 ^ 0x646f72616e646f6dn, k0 ^ 0x6c7967656e657261n, k1 ^ 0x7465646279746573n];
+  const round = (): void => {
+    v[0] = (v[0]! + v[1]!) & M; v[1] = rotl(v[1]!, 13n) ^ v[0]; v[0] = rotl(v[0], 32n);
+    v[2] = (v[2]! + v[3]!) & M; v[3] = rotl(v[3]!, 16n) ^ v[2];
+    v[0] = (v[0] + v[3]) & M; v[3] = rotl(v[3], 21n) ^ v[0];
+    v[2] = (v[2] + v[1]) & M; v[1] = rotl(v[1], 17n) ^ v[2]; v[2] = rotl(v[2], 32n);
+  };
+  const padded = new Uint8Array((Math.floor(msg.length / 8) + 1) * 8);
+  padded.set(msg);
+  padded[padded.length - 1] = msg.length & 0xff;
+  for (let at = 0; at < padded.length; at += 8) {
+    const m = le64(padded, at);
+    v[3] ^= m;
+    round();
+    round();
+    v[0] ^= m;
+  }
+  v[2] ^= 0xffn;
+  for (let i = 0; i < 4; i++) round();
+  return v[0]! ^ v[1]! ^ v[2]! ^ v[3]!;
+}
+
+test('matches all 64 SipHash-2-4 reference vectors', () => {
+  assert.equal(VECTORS.length, 64);
+  const sip = new SipHash(REFERENCE_KEY);
+  VECTORS.forEach((expected, len) => {
+    const msg = Uint8Array.from({ length: len }, (_, i) => i);
+    assert.equal(hex(sip.hashBytes(msg)), expected, `message length ${len}`);
+  });
+});
+
+test('hash64(hi, lo) equals hashing the value as 8 little-endian bytes', () => {
+  const sip = new SipHash(REFERENCE_KEY);
+  // Vector 8 is the message 00 01 .. 07, i.e. the uint64 0x0706050403020100.
+  assert.equal(hex(sip.hash64(0x07060504, 0x03020100)), VECTORS[8]);
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.nat(0xffffffff), fc.nat(0xffffffff), (key, hi, lo) => {
+      const bytes = new Uint8Array(8);
+      new DataView(bytes.buffer).setBigUint64(0, (BigInt(hi) << 32n) | BigInt(lo), true);
+      const s = new SipHash(key);
+      assert.deepEqual(s.hash64(hi, lo), s.hashBytes(bytes));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('agrees with an independent BigInt implementation for random keys and messages', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 300 }), (key, msg) => {
+      const [hi, lo] = new SipHash(key).hashBytes(msg);
+      assert.equal((BigInt(hi) << 32n) | BigInt(lo), referenceSipHash(key, msg));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('outputs are uint32 halves and depend on the key', () => {
+  const a = new SipHash(REFERENCE_KEY).hash64(0, 1);
+  const otherKey = REFERENCE_KEY.slice();
+  otherKey[15] ^= 1;
+  const b = new SipHash(otherKey).hash64(0, 1);
+  for (const half of [...a, ...b]) assert.ok(Number.isInteger(half) && half >= 0 && half <= 0xffffffff);
+  assert.notDeepEqual(a, b);
+});
+
+test('rejects keys that are not 16 bytes', () => {
+  for (const bad of [new Uint8Array(15), new Uint8Array(32), new Uint8Array(0)]) {
+    assert.throws(() => new SipHash(bad), (err) => hasCode(err, 'LW_KEY_INVALID'));
+  }
+});
