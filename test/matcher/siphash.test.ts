@@ -46,26 +46,35 @@ function referenceSipHash(key: Uint8Array, msg: Uint8Array): bigint {
   };
   const k0 = le64(key, 0);
   const k1 = le64(key, 8);
-  const v = [k0 ^ 0x736f6d6570736575n, k1 ^ 0x646f72616e646f6dn, k0 ^ 0x6c7967656e657261n, k1 ^ 0x7465646279746573n];
+  let v0 = k0 ^ 0x736f6d6570736575n;
+  let v1 = k1 ^ 0x646f72616e646f6dn;
+  let v2 = k0 ^ 0x6c7967656e657261n;
+  let v3 = k1 ^ 0x7465646279746573n;
   const round = (): void => {
-    v[0] = (v[0]! + v[1]!) & M; v[1] = rotl(v[1]!, 13n) ^ v[0]; v[0] = rotl(v[0], 32n);
-    v[2] = (v[2]! + v[3]!) & M; v[3] = rotl(v[3]!, 16n) ^ v[2];
-    v[0] = (v[0] + v[3]) & M; v[3] = rotl(v[3], 21n) ^ v[0];
-    v[2] = (v[2] + v[1]) & M; v[1] = rotl(v[1], 17n) ^ v[2]; v[2] = rotl(v[2], 32n);
+    v0 = (v0 + v1) & M;
+    v1 = rotl(v1, 13n) ^ v0;
+    v0 = rotl(v0, 32n);
+    v2 = (v2 + v3) & M;
+    v3 = rotl(v3, 16n) ^ v2;
+    v0 = (v0 + v3) & M;
+    v3 = rotl(v3, 21n) ^ v0;
+    v2 = (v2 + v1) & M;
+    v1 = rotl(v1, 17n) ^ v2;
+    v2 = rotl(v2, 32n);
   };
   const padded = new Uint8Array((Math.floor(msg.length / 8) + 1) * 8);
   padded.set(msg);
   padded[padded.length - 1] = msg.length & 0xff;
   for (let at = 0; at < padded.length; at += 8) {
     const m = le64(padded, at);
-    v[3] ^= m;
+    v3 ^= m;
     round();
     round();
-    v[0] ^= m;
+    v0 ^= m;
   }
-  v[2] ^= 0xffn;
+  v2 ^= 0xffn;
   for (let i = 0; i < 4; i++) round();
-  return v[0]! ^ v[1]! ^ v[2]! ^ v[3]!;
+  return v0 ^ v1 ^ v2 ^ v3;
 }
 
 test('matches all 64 SipHash-2-4 reference vectors', () => {
@@ -105,7 +114,7 @@ test('agrees with an independent BigInt implementation for random keys and messa
 test('outputs are uint32 halves and depend on the key', () => {
   const a = new SipHash(REFERENCE_KEY).hash64(0, 1);
   const otherKey = REFERENCE_KEY.slice();
-  otherKey[15] ^= 1;
+  otherKey[15] = otherKey[15]! ^ 1;
   const b = new SipHash(otherKey).hash64(0, 1);
   for (const half of [...a, ...b]) assert.ok(Number.isInteger(half) && half >= 0 && half <= 0xffffffff);
   assert.notDeepEqual(a, b);

@@ -9,6 +9,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,13 +118,20 @@ export async function startTorNetwork(opts: StartTorNetworkOptions = {}): Promis
     const emptyDefaults = join(dir, 'torrc-defaults');
     await writeFile(emptyDefaults, '');
 
+    const authorities: TorNode[] = [];
     for (let i = 0; i < AUTHORITIES; i += 1) {
       const node = await makeNode(`auth${i}`, 'authority');
       node.orPort = await ports.next();
       node.dirPort = await ports.next();
-      node.v3ident = await createAuthorityKeys(node);
-      node.fingerprint = await relayFingerprint(node, emptyDefaults);
+      authorities.push(node);
     }
+    // Key generation is CPU-bound and independent per authority.
+    await Promise.all(
+      authorities.map(async (node) => {
+        node.v3ident = await createAuthorityKeys(node);
+        node.fingerprint = await relayFingerprint(node, emptyDefaults);
+      }),
+    );
     for (let i = 0; i < relayCount; i += 1) {
       const node = await makeNode(`relay${i}`, 'relay');
       node.orPort = await ports.next();
@@ -143,11 +151,19 @@ export async function startTorNetwork(opts: StartTorNetworkOptions = {}): Promis
       await writeFile(node.torrc, torrcFor(node, authorityLines, targets));
     }
 
+    log(`tor: keys and torrc ready after ${Date.now() - started} ms`);
     installExitHook();
-    for (const node of nodes) startNode(node, emptyDefaults, log);
+    const deadline = started + timeoutMs;
+    const relaysAll = nodes.filter((n) => n.role === 'authority' || n.role === 'relay');
+    for (const node of relaysAll) startNode(node, emptyDefaults, log);
+    // Clients that ask before the first consensus exists back off exponentially
+    // on the 404s, which cost 10-20 s; starting them once it is there avoids that.
+    await waitForConsensus(authorities[0]!, relaysAll.length, deadline, nodes);
+    log(`tor: consensus with ${relaysAll.length} relays after ${Date.now() - started} ms`);
+    const edges = nodes.filter((n) => n.role === 'client' || n.role === 'onion-host');
+    for (const node of edges) startNode(node, emptyDefaults, log);
 
     const watched = onionHost ? [client, onionHost] : [client];
-    const deadline = started + timeoutMs;
     await waitFor(() => watched.every((n) => n.bootstrapped), deadline, nodes, 'Bootstrapped 100%');
     log(`tor: client and onion host bootstrapped after ${Date.now() - started} ms`);
 
@@ -309,14 +325,44 @@ async function waitFor(
   deadline: number,
   nodes: TorNode[],
   what: string,
+  poll?: () => Promise<void>,
 ): Promise<void> {
   for (;;) {
+    await poll?.();
     if (done()) return;
     const dead = nodes.find((n) => n.process && n.process.exitCode !== null);
     if (dead) throw new Error(`tor node ${dead.name} exited early\n${tails(nodes)}`);
     if (Date.now() > deadline) throw new Error(`private Tor network: timed out waiting for ${what}\n${tails(nodes)}`);
     await sleep(200);
   }
+}
+
+/** Polls an authority's DirPort until its consensus lists every relay. */
+async function waitForConsensus(authority: TorNode, relays: number, deadline: number, nodes: TorNode[]): Promise<void> {
+  const url = `http://127.0.0.1:${authority.dirPort}/tor/status-vote/current/consensus-microdesc`;
+  let listed = 0;
+  await waitFor(() => listed >= relays, deadline, nodes, `a consensus listing ${relays} relays`, async () => {
+    listed = await countConsensusRelays(url);
+  });
+}
+
+function countConsensusRelays(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpGet(url, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        resolve(0);
+        return;
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(text.split('\n').filter((line) => line.startsWith('r ')).length));
+      res.on('error', () => resolve(0));
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2_000, () => req.destroy());
+  });
 }
 
 /** Polls until an HTTP GET of the onion through the client succeeds. */

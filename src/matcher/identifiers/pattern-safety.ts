@@ -16,8 +16,11 @@
  * - anything syntactically doubtful (stray braces/brackets, unknown group
  *   syntax, quantified anchors) is refused rather than guessed at.
  *
- * Sequences of overlapping bounded quantifiers (\d*\d*\d*) stay polynomial and
- * are allowed; the length cap keeps their cost bounded per position.
+ * - the product of the ranges (max - min + 1, after bounding) of all variable
+ *   quantifiers may not exceed MAX_REPETITION_PRODUCT. Adjacent overlapping
+ *   repetitions (.*.*x, \d*\d*\d*) backtrack polynomially; this product bounds
+ *   the ways one start position can be split up, so it bounds the work per
+ *   position. One open-ended repetition (MRN\d+) fits; two do not.
  */
 import { LeakwatchError } from '../../errors.js';
 
@@ -26,6 +29,9 @@ export const MAX_PATTERN_LENGTH = 200;
 
 /** Longest candidate a custom pattern may produce. */
 export const MAX_CANDIDATE_LENGTH = 128;
+
+/** Upper bound on the product of the ranges of all variable quantifiers. */
+export const MAX_REPETITION_PRODUCT = 1024;
 
 interface GroupTraits {
   variable: boolean;
@@ -58,6 +64,7 @@ export function boundedPatternSource(source: string): string {
   if (source.length > MAX_PATTERN_LENGTH) reject(`longer than ${MAX_PATTERN_LENGTH} characters`, MAX_PATTERN_LENGTH);
   const stack: Frame[] = [{ variable: false, alternation: false, last: null }];
   const out: string[] = [];
+  const ranges = { product: 1 };
   let i = 0;
   const top = (): Frame => stack[stack.length - 1]!;
   const atom = (kind: Atom['kind'], traits: GroupTraits | null = null): void => {
@@ -98,7 +105,7 @@ export function boundedPatternSource(source: string): string {
       out.push('|');
       i += 1;
     } else if (c === '*' || c === '+' || c === '?' || c === '{') {
-      i = quantifier(source, i, top(), out);
+      i = quantifier(source, i, top(), out, ranges);
     } else if (c === '^' || c === '$') {
       atom('anchor');
       out.push(c);
@@ -112,6 +119,9 @@ export function boundedPatternSource(source: string): string {
     }
   }
   if (stack.length !== 1) reject('unbalanced parenthesis', source.length);
+  if (ranges.product > MAX_REPETITION_PRODUCT) {
+    reject('too many variable-length repetitions (bound them more tightly)', source.length);
+  }
   return out.join('');
 }
 
@@ -144,7 +154,7 @@ function groupOpener(source: string, start: number): string {
 }
 
 /** Applies the quantifier at `start` to the frame's last atom; returns the index after it. */
-function quantifier(source: string, start: number, frame: Frame, out: string[]): number {
+function quantifier(source: string, start: number, frame: Frame, out: string[], ranges: { product: number }): number {
   const c = source[start]!;
   let min: number;
   let max: number;
@@ -175,7 +185,10 @@ function quantifier(source: string, start: number, frame: Frame, out: string[]):
     reject(`repetition larger than ${MAX_CANDIDATE_LENGTH}`, start);
   }
   last.quantified = true;
-  if (min !== max) frame.variable = true;
+  if (min !== max) {
+    frame.variable = true;
+    ranges.product *= Math.min(max, MAX_CANDIDATE_LENGTH) - min + 1;
+  }
 
   const bounded = max === Infinity ? `{${min},${MAX_CANDIDATE_LENGTH}}` : source.slice(start, lazy ? end - 1 : end);
   out.push(bounded + (lazy ? '?' : ''));

@@ -52,7 +52,7 @@ describe('card pattern', () => {
   });
 
   it('does not match inside longer digit runs', () => {
-    for (const text of ['94111111111111111119999', '1-4111-1111-1111-1111', 'x4111111111111111']) {
+    for (const text of ['94111111111111111119999', '4111-1111-1111-1111-1111', 'x4111111111111111']) {
       assert.deepEqual(candidates(card, text), [], text);
     }
   });

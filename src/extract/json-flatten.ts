@@ -1,0 +1,70 @@
+/**
+ * Flattens parsed JSON into flat records: nested keys join with '.', arrays
+ * of scalars get index keys (`tags.0`), and arrays of objects become records
+ * of their own (a dump like `{"users": [...]}` yields one record per user).
+ * Iterative, so deeply nested input cannot overflow the stack.
+ */
+
+export interface FlatRecord {
+  header: string[];
+  cells: string[];
+}
+
+/** Flattens one parsed JSON value into records, in document order (parents first). */
+export function flattenJson(value: unknown, maxCellChars: number): FlatRecord[] {
+  const out: FlatRecord[] = [];
+  // A stack of values still to flatten; children are pushed in reverse to keep document order.
+  const pending: unknown[] = [value];
+  const pushAll = (values: unknown[]): void => {
+    for (let i = values.length - 1; i >= 0; i--) pending.push(values[i]);
+  };
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (Array.isArray(next)) {
+      const scalars = next.filter((v) => !isContainer(v));
+      if (scalars.length > 0) out.push({ header: [], cells: scalars.map((v) => cell(v, maxCellChars)) });
+      pushAll(next.filter(isContainer));
+      continue;
+    }
+    if (!isContainer(next)) {
+      out.push({ header: [], cells: [cell(next, maxCellChars)] });
+      continue;
+    }
+    const record: FlatRecord = { header: [], cells: [] };
+    const children: unknown[] = [];
+    const stack: [string, unknown][] = [['', next]];
+    while (stack.length > 0) {
+      const [key, v] = stack.pop() as [string, unknown];
+      if (Array.isArray(v)) {
+        if (v.length > 0 && v.every(isContainer)) for (const c of v) children.push(c);
+        else for (let i = v.length - 1; i >= 0; i--) stack.push([join(key, String(i), maxCellChars), v[i]]);
+      } else if (isContainer(v)) {
+        const entries = Object.entries(v);
+        for (let i = entries.length - 1; i >= 0; i--) {
+          const [k, child] = entries[i] as [string, unknown];
+          stack.push([join(key, k, maxCellChars), child]);
+        }
+      } else {
+        record.header.push(key);
+        record.cells.push(cell(v, maxCellChars));
+      }
+    }
+    if (record.cells.length > 0) out.push(record);
+    pushAll(children);
+  }
+  return out;
+}
+
+function isContainer(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
+}
+
+function join(prefix: string, key: string, max: number): string {
+  const k = prefix === '' ? key : `${prefix}.${key}`;
+  return k.length > max ? k.slice(0, max) : k;
+}
+
+function cell(v: unknown, max: number): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return s.length > max ? s.slice(0, max) : s;
+}
