@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { LeakwatchError } from '../errors.js';
+import { registerCrawl } from './commands/crawl.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEnroll } from './commands/enroll.js';
 import { registerImport } from './commands/import.js';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError(false)
     .exitOverride();
-  for (const register of [registerKeygen, registerEnroll, registerImport, registerScan, registerInspect, registerDemo]) {
+  for (const register of [registerKeygen, registerEnroll, registerImport, registerScan, registerInspect, registerCrawl, registerDemo]) {
     register(program);
   }
   program.commands.forEach((c) => c.exitOverride());

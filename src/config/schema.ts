@@ -3,6 +3,7 @@
  * all read through it. Parsed once at start, frozen, every problem reported
  * together with its path.
  */
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 
 const ORG_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -54,7 +55,7 @@ export const siteSchema = z.strictObject({
     )
     .min(1),
   /** Cron expression, evaluated in UTC. */
-  schedule: z.string().default('0 */6 * * *'),
+  schedule: z.string().refine((c) => validateCron(c), 'not a valid cron expression').default('0 */6 * * *'),
   profile: z.string().default('generic'),
   enabled: z.boolean().default(true),
   limits: siteLimitsSchema.default(() => siteLimitsSchema.parse({})),

@@ -31,6 +31,8 @@ export interface CrawlDeps {
   clock?: () => Date;
   limits?: Partial<ExtractLimits>;
   signal?: AbortSignal;
+  /** Checked between documents: true asks the pass to stop after the current one (graceful SIGTERM). */
+  shouldStop?: () => boolean;
   log?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
   onFindings?: (findings: Finding[]) => void;
   onIssue?: (issue: ExtractIssue) => void;
@@ -100,6 +102,7 @@ export async function crawlSite(site: SiteConfig, profile: SiteProfile, deps: Cr
       outcome = r;
       break;
     }
+    if (deps.shouldStop?.() && outcome === 'ok') outcome = 'aborted';
     if (outcome === 'ok') removed = deps.state.markRemoved(site.name, ctx.passStart, now(deps));
   } catch (err) {
     outcome = passSignal.aborted ? (deps.signal?.aborted ? 'aborted' : 'budget') : err instanceof LeakwatchError && err.code === 'LW_LIMIT_EXCEEDED' ? 'budget' : 'error';
@@ -148,7 +151,7 @@ async function tryLocation(ctx: PassCtx, loc: string, start: string): Promise<'o
     return 'empty';
   }
   setHealth('up', null);
-  await pool(items, site.limits.concurrency, (item) => crawlPost(ctx, item.url));
+  await pool(items, site.limits.concurrency, () => ctx.deps.shouldStop?.() ?? false, (item) => crawlPost(ctx, item.url));
   return 'ok';
 }
 
@@ -198,7 +201,10 @@ async function crawlPost(ctx: PassCtx, listedUrl: string): Promise<void> {
     kind = 'page';
     if (page === 'not-modified' || page === null) return;
     const parsed = parsePost(page.html, url, profile);
-    for (const att of parsed.attachments) await fetchAttachment(ctx, att);
+    for (const att of parsed.attachments) {
+      if (ctx.deps.shouldStop?.()) return;
+      await fetchAttachment(ctx, att);
+    }
     url = parsed.next;
   }
 }
@@ -383,10 +389,10 @@ async function matchStream(
 }
 
 /** Runs `fn` over items with at most `n` at a time. */
-async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(items: readonly T[], n: number, stopping: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
   const worker = async () => {
-    while (i < items.length) await fn(items[i++]!);
+    while (i < items.length && !stopping()) await fn(items[i++]!);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
 }

@@ -29,7 +29,7 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
     if (signal?.aborted) throw aborted();
     let result: IteratorResult<Uint8Array>;
     if (signal === undefined) {
-      result = await this.it.next();
+      result = await this.next();
     } else {
       let onAbort: (() => void) | undefined;
       const stop = new Promise<never>((_, reject) => {
@@ -37,7 +37,7 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
         signal.addEventListener('abort', onAbort, { once: true });
       });
       try {
-        result = await Promise.race([this.it.next(), stop]);
+        result = await Promise.race([this.next(), stop]);
       } finally {
         if (onAbort) signal.removeEventListener('abort', onAbort);
       }
@@ -50,6 +50,15 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
     this.size += chunk.length;
     this.hash.update(chunk);
     return chunk;
+  }
+
+  /** The underlying next(), with its failures marked as the input's own. */
+  private async next(): Promise<IteratorResult<Uint8Array>> {
+    try {
+      return await this.it.next();
+    } catch (err) {
+      throw new InputFailure(err);
+    }
   }
 
   /** Up to `n` leading bytes (fewer only at end of stream), without consuming them. */
@@ -102,6 +111,18 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
     if (this.done) return;
     this.done = true;
     this.it.return?.().catch(() => undefined);
+  }
+}
+
+/**
+ * Wraps an exception thrown by the input stream itself (a network error, a
+ * file read error): it is not a property of the document and must reach the
+ * caller unchanged instead of becoming an issue.
+ */
+export class InputFailure extends Error {
+  constructor(cause: unknown) {
+    super('input stream failed', { cause });
+    this.name = 'InputFailure';
   }
 }
 

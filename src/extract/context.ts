@@ -3,6 +3,7 @@
  * the limits, the abort signal and the running totals that limits apply to.
  */
 import { LeakwatchError } from '../errors.js';
+import { InputFailure } from './byte-source.js';
 import type { DocumentRef, DocumentSink, ExtractLimits, Part } from './types.js';
 
 /** Running totals across one top-level input; `halted` stops every archive. */
@@ -49,7 +50,11 @@ export function guardSink(sink: DocumentSink): DocumentSink {
 
 /** True for errors that must stop the whole extraction instead of becoming an issue. */
 export function isFatal(err: unknown): boolean {
-  return err instanceof SinkFailure || (err instanceof LeakwatchError && err.code === 'LW_ABORTED');
+  return (
+    err instanceof SinkFailure ||
+    err instanceof InputFailure ||
+    (err instanceof LeakwatchError && err.code === 'LW_ABORTED')
+  );
 }
 
 /** Throws LW_ABORTED when the signal has fired. */

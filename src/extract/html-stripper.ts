@@ -106,7 +106,7 @@ export class HtmlStripper {
           if (c === 0x3e) this.endTag();
           else if (isSpace(c) || c === 0x2f) this.state = State.InTag;
           else if (this.name.length < MAX_NAME) this.name += s[i]!.toLowerCase();
-          if (this.state === State.Text) textStart = i + 1;
+          if ((this.state as State) === State.Text) textStart = i + 1;
           break;
         case State.InTag:
           if (this.quote !== 0) {
@@ -115,7 +115,7 @@ export class HtmlStripper {
             this.quote = c;
           } else if (c === 0x3e) {
             this.endTag();
-            if (this.state === State.Text) textStart = i + 1;
+            if ((this.state as State) === State.Text) textStart = i + 1;
           }
           break;
         case State.Declaration:

@@ -36,6 +36,8 @@ export class JsonSplitter {
   private recordLine = 1;
   /** True once a record was too long to buffer or the structure broke. */
   degraded = false;
+  /** True once a record was too long to buffer. */
+  oversizedSeen = false;
 
   constructor(
     private readonly handlers: JsonSplitterHandlers,
@@ -154,6 +156,7 @@ export class JsonSplitter {
     this.partChars += piece.length;
     if (this.partChars > this.maxElementChars) {
       this.oversized = true;
+      this.oversizedSeen = true;
       this.degraded = true;
       this.handlers.passthrough(this.parts.join(''));
       this.parts = [];

@@ -20,7 +20,10 @@ export class XmlStream {
 
   constructor(handlers: XmlHandlers, private readonly what: string) {
     const p = this.parser;
-    if (handlers.open) p.on('opentag', handlers.open as (tag: SaxesTagPlain) => void);
+    if (handlers.open) {
+      const open = handlers.open;
+      p.on('opentag', (tag) => open(tag as SaxesTagPlain));
+    }
     if (handlers.close) {
       const close = handlers.close;
       p.on('closetag', (tag) => close(tag.name));

@@ -267,6 +267,11 @@ function torrcFor(node: TorNode, authorityLines: string[], targets: OnionTarget[
       `ContactInfo ${node.name}@leakwatch-test.invalid`,
     );
   }
+  if (node.role === 'relay') {
+    // Clients then fetch directory documents only from the authorities, which
+    // have them first; caches that lag answer 404 and clients back off.
+    lines.push('DirCache 0');
+  }
   if (node.role === 'authority') {
     lines.push(
       `DirPort 127.0.0.1:${node.dirPort}`,

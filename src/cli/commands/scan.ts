@@ -6,7 +6,7 @@ import type { Finding } from '../../matcher/findings.js';
 import type { OrgIndex } from '../../matcher/org-index.js';
 import { scanPaths } from '../../scan/scan-files.js';
 import { Store, type ScannedDocument } from '../../store/store.js';
-import { loadOrgFromFiles, loadOrgsFromStore } from '../orgs.js';
+import { loadOrgFromFiles, loadOrgsFromStore } from '../../matcher/load-orgs.js';
 import { findingJson, findingsText } from '../output.js';
 
 interface ScanOpts {

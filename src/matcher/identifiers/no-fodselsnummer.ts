@@ -12,8 +12,9 @@ import { mod11CheckDigit } from './checksums.js';
 import { cleanInput, LEFT_NUM, RIGHT_NUM } from './lexical.js';
 import type { IdentifierType } from './types.js';
 
-/** Weights of the first (K1) and second (K2) check digit. */
+/** Weights of the first check digit (K1), over digits 1-9. */
 export const NO_K1_WEIGHTS = [3, 7, 6, 1, 8, 9, 4, 5, 2] as const;
+/** Weights of the second check digit (K2), over digits 1-9 and K1. */
 export const NO_K2_WEIGHTS = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2] as const;
 
 /** Birth year from the two-digit year and individual number, or null for unassigned combinations. */

@@ -16,6 +16,7 @@ import { cleanInput, LEFT_NUM, RIGHT_NUM } from './lexical.js';
 import type { IdentifierType } from './types.js';
 
 const SHORT = /^(\d{2})(\d{2})(\d{2})([-+ ]?)(\d{4})$/;
+// With the century written out, a '+' adds nothing and is ignored.
 const LONG = /^(18|19|20)(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})$/;
 
 /** Options for a personnummer type; `now` is injectable so century resolution is testable. */

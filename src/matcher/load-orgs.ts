@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { decodeBundleHeader } from '../bundle/format.js';
 import { loadOrgKey } from '../keys/key-source.js';
 import { readKeyFile } from '../keys/org-key.js';
-import { loadOrgIndex, type OrgIndex } from '../matcher/org-index.js';
+import { loadOrgIndex, type OrgIndex } from './org-index.js';
 import type { Store } from '../store/store.js';
 
 /** Every configured org with an imported bundle (or just `only`). */

@@ -1,0 +1,56 @@
+/**
+ * PDF text, page by page, via unpdf (pdf.js). The whole file is needed, so it
+ * is buffered up to maxBufferBytes; larger files are hashed only. pdf.js runs
+ * with eval disabled and no font loading; nothing in the PDF is executed.
+ */
+import { getDocumentProxy } from 'unpdf';
+import { LeakwatchError } from '../errors.js';
+import { bufferUpTo } from './byte-source.js';
+import { report, throwIfAborted } from './context.js';
+import type { Extractor } from './dispatch.js';
+import { textChunker } from './text-extractor.js';
+
+/** Extracts the text of every page. */
+export const extractPdf: Extractor = async (src, ref, _detected, ctx) => {
+  const buf = await bufferUpTo(src, ctx.limits.maxBufferBytes);
+  if (buf === undefined) {
+    report(ctx, ref, 'LW_EXTRACT_LIMIT', 'pdf larger than maxBufferBytes; hashed only');
+    return;
+  }
+  let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
+  try {
+    // pdf.js may take ownership of the buffer it is given; hand it a copy.
+    doc = await getDocumentProxy(buf.slice(), {
+      verbosity: 0,
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      stopAtErrors: false,
+    });
+  } catch (err) {
+    const encrypted = err instanceof Error && err.name === 'PasswordException';
+    throw encrypted
+      ? new LeakwatchError('LW_EXTRACT_UNSUPPORTED', 'pdf is password-protected', { cause: err })
+      : new LeakwatchError('LW_EXTRACT_CORRUPT', 'pdf could not be parsed', { cause: err });
+  }
+  const chunker = textChunker(ctx);
+  try {
+    for (let n = 1; n <= doc.numPages; n++) {
+      throwIfAborted(ctx.signal);
+      const page = await doc.getPage(n);
+      const content = await page.getTextContent();
+      const pieces: string[] = [];
+      for (const item of content.items) {
+        if (!('str' in item)) continue;
+        pieces.push(item.str);
+        if (item.hasEOL) pieces.push('\n');
+      }
+      pieces.push('\n');
+      chunker.write(pieces.join(''));
+      page.cleanup();
+    }
+  } finally {
+    await doc.destroy().catch(() => undefined);
+  }
+  chunker.end();
+};
