@@ -260,14 +260,17 @@ async function fingerprintDocuments(
     refs.push(relative(dir, file).split(sep).join('/'));
     const norm = normalizeText(text);
     const seen = new Set<string>();
-    new Winnower({ key: keys.winnow, k: WINNOW_K, w: WINNOW_W }).push(norm, (h, l) => {
+    const collect = (h: number, l: number) => {
       const k = `${h}:${l}`;
       if (seen.has(k)) return;
       seen.add(k);
       hi.push(h);
       lo.push(l);
       doc.push(d);
-    });
+    };
+    const winnower = new Winnower({ key: keys.winnow, k: WINNOW_K, w: WINNOW_W });
+    winnower.push(norm, collect);
+    winnower.end(collect);
     const s = new SimhashBuilder(keys.simhash, SHINGLE_WORDS);
     s.push(norm);
     const digest = s.digest();

@@ -53,14 +53,17 @@ export function isValidUtf8(b: Uint8Array, complete: boolean): boolean {
   }
 }
 
+/** chardet's guesses below this confidence (0-100) are noise on short samples. */
+const MIN_CONFIDENCE = 50;
+
 function guess(prefix: Uint8Array): string {
-  for (const m of chardet.analyse(prefix)) {
-    const name = usable(m.name);
-    // Without a BOM, UTF-16/32 guesses on Latin text are noise, and UTF-8 was ruled out.
-    if (name === undefined || /^utf/.test(name)) continue;
-    return name;
-  }
-  return FALLBACK;
+  // Without a BOM, UTF-16/32 guesses on Latin text are noise, and UTF-8 was ruled out.
+  const matches = chardet.analyse(prefix).filter((m) => !/^utf/i.test(m.name) && usable(m.name) !== undefined);
+  const top = matches[0];
+  if (top === undefined || top.confidence < MIN_CONFIDENCE) return FALLBACK;
+  // Western text often scores nearly as well as Baltic or Central European code pages; prefer Western on a near tie.
+  const western = matches.some((m) => m.confidence >= top.confidence - 10 && usable(m.name) === FALLBACK);
+  return western ? FALLBACK : (usable(top.name) as string);
 }
 
 /** Normalizes a charset label to one iconv-lite knows, or undefined. */

@@ -68,3 +68,23 @@ function cell(v: unknown, max: number): string {
   const s = v === null || v === undefined ? '' : String(v);
   return s.length > max ? s.slice(0, max) : s;
 }
+
+/** Flattens one object into a single record (arrays keep index keys; nothing is split off). */
+export function flattenObject(value: object, maxCellChars: number): FlatRecord {
+  const record: FlatRecord = { header: [], cells: [] };
+  const stack: [string, unknown][] = [['', value]];
+  while (stack.length > 0) {
+    const [key, v] = stack.pop() as [string, unknown];
+    if (isContainer(v)) {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i] as [string, unknown];
+        stack.push([join(key, k, maxCellChars), child]);
+      }
+    } else {
+      record.header.push(key);
+      record.cells.push(cell(v, maxCellChars));
+    }
+  }
+  return record;
+}

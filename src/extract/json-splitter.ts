@@ -126,6 +126,11 @@ export class JsonSplitter {
     if (this.inRecord && start !== -1) this.addPiece(s, start, n);
   }
 
+  /** The 1-based line the splitter has reached. */
+  get currentLine(): number {
+    return this.line;
+  }
+
   /** Ends the input; a bare literal at the very end is a record too. */
   end(): void {
     if (this.inRecord) {

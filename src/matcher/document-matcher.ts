@@ -49,6 +49,7 @@ interface RecordHit {
 interface OrgDocState {
   records: Map<number, RecordHit>;
   winnower: Winnower;
+  onFingerprint: (hi: number, lo: number) => void;
   simhash: SimhashBuilder | null;
   matchedEntries: Set<number>;
   terms: Set<string>;
@@ -103,13 +104,19 @@ export class DocumentMatcher implements DocumentSink {
       carry: '',
       normTail: '',
       normChars: 0,
-      orgs: this.#deps.orgs.map((o) => ({
-        records: new Map(),
-        winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
-        simhash: o.simhash ? new SimhashBuilder(o.keys.simhash, o.bundle.header.params.shingle_words) : null,
-        matchedEntries: new Set(),
-        terms: new Set(),
-      })),
+      orgs: this.#deps.orgs.map((o) => {
+        const matchedEntries = new Set<number>();
+        return {
+          records: new Map(),
+          winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
+          onFingerprint: (hi: number, lo: number) => {
+            for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) matchedEntries.add(e);
+          },
+          simhash: o.simhash ? new SimhashBuilder(o.keys.simhash, o.bundle.header.params.shingle_words) : null,
+          matchedEntries,
+          terms: new Set<string>(),
+        };
+      }),
     });
   }
 
@@ -132,6 +139,7 @@ export class DocumentMatcher implements DocumentSink {
     const doc = this.#stack.pop();
     if (!doc) return;
     this.#feedNormalized(doc, doc.normalizer.flush());
+    for (const st of doc.orgs) st.winnower.end(st.onFingerprint);
     const findings: Finding[] = [];
     const seenAt = (this.#deps.clock?.() ?? new Date()).toISOString();
     const source = {
@@ -201,9 +209,7 @@ export class DocumentMatcher implements DocumentSink {
     doc.normChars += norm.length;
     this.#deps.orgs.forEach((o, oi) => {
       const st = doc.orgs[oi]!;
-      st.winnower.push(norm, (hi, lo) => {
-        for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) st.matchedEntries.add(e);
-      });
+      st.winnower.push(norm, st.onFingerprint);
       if (st.simhash) {
         if (doc.normChars <= SIMHASH_MAX_CHARS) st.simhash.push(norm);
         else st.simhash = null;

@@ -153,6 +153,8 @@ export class SipHash {
     m[2 * full] = lo;
     m[2 * full + 1] = hi;
     sip24(this.k0h, this.k0l, this.k1h, this.k1l, m, blocks, this.out);
+    // The scratch words outlive the call; the message must not linger in them.
+    m.fill(0, 0, 2 * blocks);
     return [this.out[0]!, this.out[1]!];
   }
 }

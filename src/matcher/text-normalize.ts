@@ -153,9 +153,13 @@ export class TextNormalizer {
     }
     this.pendingSpace = pending;
     this.emittedAny = emitted;
+    if (o === 0) return '';
     // Buffer's UTF-16LE decoding is many times faster than TextDecoder's in Node 20
     // (typed arrays are little-endian on every platform Node supports).
-    return o === 0 ? '' : Buffer.from(out.buffer, out.byteOffset, 2 * o).toString('utf16le');
+    const text = Buffer.from(out.buffer, out.byteOffset, 2 * o).toString('utf16le');
+    // The scratch buffer outlives the call; leaked text must not linger in it.
+    out.fill(0, 0, o);
+    return text;
   }
 }
 

@@ -41,7 +41,13 @@ export interface WinnowOptions {
   w?: number;
 }
 
-/** Random 64-bit values per UTF-16 code unit for the cyclic-polynomial (buzhash) rolling hash. */
+/**
+ * Random 64-bit values per UTF-16 code unit for the cyclic-polynomial (buzhash)
+ * rolling hash. It rotates one 64-bit word (kept as two 32-bit halves), not two
+ * independent 32-bit lanes: with 32-bit rotation, equal characters 32 apart in a
+ * k-gram would cancel out, so the hash would ignore them. Hence also k <= 64.
+ * Enrolled bundles depend on these values: changing the seed breaks matching.
+ */
 const TABLE_HI = new Uint32Array(65536);
 const TABLE_LO = new Uint32Array(65536);
 {

@@ -8,7 +8,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,9 @@ interface TorNode {
   v3ident?: string;
   fingerprint?: string;
   process?: ChildProcess;
+  logFile: string;
+  logOffset: number;
+  logPending: string;
   logTail: string[];
   bootstrapped: boolean;
 }
@@ -104,12 +107,33 @@ export async function startTorNetwork(opts: StartTorNetworkOptions = {}): Promis
     const dataDir = join(dir, name);
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     await chmod(dataDir, 0o700);
-    const node: TorNode = { name, role, dataDir, torrc: join(dataDir, 'torrc'), logTail: [], bootstrapped: false };
+    const node: TorNode = {
+      name,
+      role,
+      dataDir,
+      torrc: join(dataDir, 'torrc'),
+      logFile: join(dataDir, 'notice.log'),
+      logOffset: 0,
+      logPending: '',
+      logTail: [],
+      bootstrapped: false,
+    };
     nodes.push(node);
     return node;
   };
 
+  // Tor logs to files only: a tor writing to the stdout pipe of a parent that
+  // died can hang instead of exiting, leaving orphans behind.
+  let polling = false;
+  const logPoller = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    void pollLogs(nodes, log).finally(() => (polling = false));
+  }, 250);
+  logPoller.unref();
+
   const stopAll = async (): Promise<void> => {
+    clearInterval(logPoller);
     await Promise.all(nodes.map((n) => stopProcess(n.process)));
     if (ownsDir) await rm(dir, { recursive: true, force: true });
   };
@@ -155,13 +179,13 @@ export async function startTorNetwork(opts: StartTorNetworkOptions = {}): Promis
     installExitHook();
     const deadline = started + timeoutMs;
     const relaysAll = nodes.filter((n) => n.role === 'authority' || n.role === 'relay');
-    for (const node of relaysAll) startNode(node, emptyDefaults, log);
+    for (const node of relaysAll) startNode(node, emptyDefaults);
     // Clients that ask before the first consensus exists back off exponentially
     // on the 404s, which cost 10-20 s; starting them once it is there avoids that.
     await waitForConsensus(authorities[0]!, relaysAll.length, deadline, nodes);
     log(`tor: consensus with ${relaysAll.length} relays after ${Date.now() - started} ms`);
     const edges = nodes.filter((n) => n.role === 'client' || n.role === 'onion-host');
-    for (const node of edges) startNode(node, emptyDefaults, log);
+    for (const node of edges) startNode(node, emptyDefaults);
 
     const watched = onionHost ? [client, onionHost] : [client];
     await waitFor(() => watched.every((n) => n.bootstrapped), deadline, nodes, 'Bootstrapped 100%');
@@ -239,8 +263,9 @@ function torrcFor(node: TorNode, authorityLines: string[], targets: OnionTarget[
     `DataDirectory ${node.dataDir}`,
     `Nickname ${node.name}`,
     'RunAsDaemon 0',
-    `Log notice file ${join(node.dataDir, 'notice.log')}`,
-    'Log notice stdout',
+    `Log notice file ${node.logFile}`,
+    // Tor exits by itself if the test process dies without stopping it.
+    `__OwningControllerProcess ${process.pid}`,
     // Test network only: logs show real addresses, which helps debugging.
     'SafeLogging 0',
     'AssumeReachable 1',
@@ -302,27 +327,53 @@ function torrcFor(node: TorNode, authorityLines: string[], targets: OnionTarget[
   return `${lines.join('\n')}\n`;
 }
 
-function startNode(node: TorNode, defaultsTorrc: string, log: (line: string) => void): void {
+function startNode(node: TorNode, defaultsTorrc: string): void {
   const child = spawn(TOR_BIN, ['--defaults-torrc', defaultsTorrc, '-f', node.torrc], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   node.process = child;
   liveProcesses.add(child);
   child.on('exit', () => liveProcesses.delete(child));
-  let pending = '';
+  // Only what tor prints before it opens its log file (config errors) arrives here.
   const onData = (chunk: Buffer): void => {
-    pending += chunk.toString('utf8');
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      node.logTail.push(line);
-      if (node.logTail.length > LOG_TAIL_LINES) node.logTail.shift();
-      if (line.includes('Bootstrapped 100%')) node.bootstrapped = true;
-      log(`[${node.name}] ${line}`);
-    }
+    for (const line of chunk.toString('utf8').split('\n')) if (line !== '') remember(node, line);
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
+}
+
+function remember(node: TorNode, line: string): void {
+  node.logTail.push(line);
+  if (node.logTail.length > LOG_TAIL_LINES) node.logTail.shift();
+  if (line.includes('Bootstrapped 100%')) node.bootstrapped = true;
+}
+
+/** Reads what each node appended to its notice log since the last poll. */
+async function pollLogs(nodes: TorNode[], log: (line: string) => void): Promise<void> {
+  for (const node of nodes) {
+    let handle;
+    try {
+      handle = await open(node.logFile, 'r');
+    } catch {
+      continue;
+    }
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, node.logOffset);
+        if (bytesRead === 0) break;
+        node.logOffset += bytesRead;
+        const lines = (node.logPending + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
+        node.logPending = lines.pop() ?? '';
+        for (const line of lines) {
+          remember(node, line);
+          log(`[${node.name}] ${line}`);
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
 }
 
 async function waitFor(

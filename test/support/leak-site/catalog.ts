@@ -50,8 +50,12 @@ export class Catalog {
   readonly units: Unit[] = [];
   /** Logical clock (epoch ms); every mutation advances it by an hour. */
   clock: number;
-  /** When the set of units last changed (Last-Modified of listings). */
+  /** When anything last changed (Last-Modified of listings). */
   lastChange: number;
+  /** When units were last added or removed (pagination links change). */
+  structureChange: number;
+  /** When the first unit was posted (Last-Modified of static pages). */
+  readonly startedAt: number;
   private nextSerial = 0;
   private readonly firstChunk: number;
   private readonly initialPool: Patient[];
@@ -75,12 +79,14 @@ export class Catalog {
     const dataUnits = roles.filter((r) => r === 'dump' || r === 'archive').length;
     this.firstChunk = Math.max(1, Math.ceil(this.initialPool.length / Math.max(1, dataUnits)));
     this.clock = EPOCH + (o.seed % 97) * 60_000;
+    this.startedAt = this.clock;
     for (const role of roles) {
       this.units.push(this.makeUnit(role, this.initialRows(role)));
       this.clock += 30 * HOUR;
     }
     this.clock -= 30 * HOUR;
     this.lastChange = this.clock;
+    this.structureChange = this.clock;
   }
 
   /** Publishes a new data unit with the next records not leaked before. */
@@ -89,6 +95,7 @@ export class Catalog {
     const unit = this.makeUnit('dump', this.reserveRows());
     this.units.push(unit);
     this.lastChange = this.clock;
+    this.structureChange = this.clock;
     return unit;
   }
 
@@ -97,6 +104,7 @@ export class Catalog {
     this.at(index);
     this.units.splice(index, 1);
     this.lastChange = this.tick();
+    this.structureChange = this.clock;
   }
 
   /** Publishes an addendum of further records on the unit at `index`. */
