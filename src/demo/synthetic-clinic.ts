@@ -50,7 +50,8 @@ export function makePatients(n: number, seed = 1, idBase = 10_000): Patient[] {
       patient_id: `P-${idBase + i}`,
       hetu,
       full_name,
-      email: makeEmail(rng, `${full_name} ${i}`),
+      // Unique per patient (the name lists are short): the id goes into the local part.
+      email: makeEmail(rng, full_name).replace('@', `.${idBase + i}@`),
       phone: makeFiPhone(rng),
       birth_date: hetuBirthDate(hetu),
       mrn: `VA-${String(100_000 + ((i * 7919 + seed) % 900_000)).padStart(6, '0')}`,

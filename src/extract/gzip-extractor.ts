@@ -12,7 +12,8 @@ import type { Extractor } from './dispatch.js';
 import { RATIO_GRACE_BYTES } from './zip-directory.js';
 import { tooDeep } from './zip-extractor.js';
 
-const PUSH_BYTES = 16 * 1024;
+/** Compressed bytes per push; one push inflates to at most ~1032x this. */
+const PUSH_BYTES = 4 * 1024;
 
 /** Name of the member: the gzip's own name without .gz (.tgz becomes .tar). */
 export function gunzippedName(name: string): string {

@@ -19,8 +19,8 @@ export const extractPdf: Extractor = async (src, ref, _detected, ctx) => {
   }
   let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
-    // pdf.js may take ownership of the buffer it is given; hand it a copy.
-    doc = await getDocumentProxy(buf.slice(), {
+    // pdf.js refuses Node Buffers and may take ownership of what it gets: hand it a plain copy.
+    doc = await getDocumentProxy(new Uint8Array(buf), {
       verbosity: 0,
       isEvalSupported: false,
       disableFontFace: true,

@@ -1,48 +1,51 @@
 /**
  * Zip archives, streamed: fflate's Unzip reads local headers as bytes arrive
- * (no central directory, no random access), and every entry's uncompressed
- * bytes are fed to the dispatcher as a stream of their own. Memory is bounded
- * by the push size times maxRatio. Limits: nesting depth, entry count, total
- * uncompressed bytes (which halts the whole input), and the ratio of each
- * entry (which cuts that entry).
+ * (no central directory, no random access). Our decoder only queues the
+ * compressed bytes fflate hands it; they are inflated afterwards in small
+ * steps, each step's output handed to the entry's own dispatch (a stream)
+ * before the next, so memory stays at about one step's output however many
+ * entries or how much compression one push holds. Limits: nesting depth,
+ * entry count, total uncompressed bytes (halts the whole input) and the
+ * ratio of each entry (cuts that entry).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Inflate, Unzip, type FlateError, type UnzipDecoder } from 'fflate';
 import { ByteChannel, type ChannelEnd } from './byte-channel.js';
 import { slices } from './byte-source.js';
 import { report, throwIfAborted, type ExtractContext } from './context.js';
-import type { Dispatch, Extractor } from './dispatch.js';
+import type { Extractor } from './dispatch.js';
 import type { DocumentRef } from './types.js';
-import { ZipHeaderFlags } from './zip-header-flags.js';
 import { RATIO_GRACE_BYTES } from './zip-directory.js';
+import { ZipHeaderFlags } from './zip-header-flags.js';
 
-/** Bytes pushed to the unzipper at a time; one push inflates to at most ~1032x this. */
+/** Bytes pushed to the unzipper at a time. */
 const PUSH_BYTES = 16 * 1024;
+/** Compressed bytes inflated per step; one step yields at most ~1032x this. */
+const INFLATE_STEP = 1024;
 
 interface EntryState {
   name: string;
+  ref: DocumentRef;
   /** Why the entry is hashed as stored instead of decoded (encrypted, unknown method). */
   raw: string | undefined;
+  compression: number;
+  inflate: Inflate | undefined;
+  inflated: Uint8Array[];
   compressedIn: number;
   out: number;
   done: boolean;
-  decoder: EntryDecoder | undefined;
   channel: ByteChannel | undefined;
   task: Promise<void> | undefined;
   failure: unknown;
-  rawRef: DocumentRef | undefined;
   rawHash: Hash | undefined;
   rawSize: number;
 }
 
 type ZipEvent =
   | { type: 'start'; st: EntryState }
-  | { type: 'data'; st: EntryState; chunk: Uint8Array }
-  | { type: 'end'; st: EntryState; reason?: ChannelEnd };
-
-interface EntryDecoder extends UnzipDecoder {
-  stop(): void;
-}
+  | { type: 'input'; st: EntryState; chunk: Uint8Array; final: boolean }
+  /** Too many entries: entries announced before this one still get their turn. */
+  | { type: 'halt' };
 
 const LIMIT_RATIO: ChannelEnd = { code: 'LW_EXTRACT_LIMIT', message: 'entry exceeds maxRatio; cut short' };
 const LIMIT_TOTAL: ChannelEnd = { code: 'LW_EXTRACT_LIMIT', message: 'maxTotalBytes reached; cut short' };
@@ -77,114 +80,152 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
 
   const unzip = new Unzip();
   const decoderFor = (compression: number) =>
-    class implements EntryDecoder {
+    class implements UnzipDecoder {
       static compression = compression;
       ondata: (err: FlateError | null, data: Uint8Array, final: boolean) => void = () => undefined;
-      private readonly st: EntryState;
-      private inflate: Inflate | undefined;
-      private stopped = false;
-
-      constructor() {
-        // fflate constructs the decoder inside file.start(), which onfile calls right after setting `starting`.
-        this.st = starting as EntryState;
-        this.st.decoder = this;
-        if (this.st.raw === undefined && compression === 8) {
-          this.inflate = new Inflate((data, final) => this.ondata(null, data, final));
-        }
-      }
-
-      stop(): void {
-        this.stopped = true;
-        this.inflate = undefined;
-      }
-
+      // fflate constructs the decoder inside file.start(), which onfile calls right after setting `starting`.
+      private readonly st = starting as EntryState;
       push(chunk: Uint8Array, final: boolean): void {
-        if (this.stopped) return;
-        this.st.compressedIn += chunk.length;
-        if (this.inflate === undefined) {
-          this.ondata(null, chunk, final);
-          return;
-        }
-        try {
-          this.inflate.push(chunk, final);
-        } catch (err) {
-          this.stop();
-          this.ondata(err as FlateError, new Uint8Array(0), false);
-        }
+        events.push({ type: 'input', st: this.st, chunk, final });
       }
     };
   unzip.register(decoderFor(0));
   unzip.register(decoderFor(8));
 
-  const finish = (st: EntryState, reason?: ChannelEnd): void => {
-    st.done = true;
-    st.decoder?.stop();
-    events.push(reason === undefined ? { type: 'end', st } : { type: 'end', st, reason });
-  };
-
-  const onData = (st: EntryState, err: FlateError | null, data: Uint8Array, final: boolean): void => {
-    if (st.done) return;
-    if (err !== null) return finish(st, CORRUPT_ENTRY);
-    let chunk = data;
-    if (st.raw === undefined && chunk.length > 0) {
-      const byRatio = Math.max(st.compressedIn * limits.maxRatio, RATIO_GRACE_BYTES) - st.out;
-      const byTotal = limits.maxTotalBytes - totals.bytes;
-      const allowed = Math.max(0, Math.min(byRatio, byTotal));
-      if (chunk.length > allowed) {
-        chunk = chunk.subarray(0, allowed);
-        st.out += allowed;
-        totals.bytes += allowed;
-        if (allowed > 0) events.push({ type: 'data', st, chunk });
-        if (byTotal <= byRatio) totals.halted = true;
-        return finish(st, byTotal <= byRatio ? LIMIT_TOTAL : LIMIT_RATIO);
-      }
-      st.out += chunk.length;
-      totals.bytes += chunk.length;
-    }
-    if (chunk.length > 0) events.push({ type: 'data', st, chunk });
-    if (final) finish(st);
-  };
-
   unzip.onfile = (file) => {
-    if (totals.halted) return;
+    if (totals.halted || tooMany) return;
     totals.entries++;
     if (totals.entries > limits.maxEntries) {
       tooMany = true;
-      totals.halted = true;
+      events.push({ type: 'halt' });
       return;
     }
     const f = flags.flagsFor(file.name);
     const encrypted = (f & 0x41) !== 0 || file.compression === 99;
     const known = file.compression === 0 || file.compression === 8;
+    const name = sanitizeEntryName(file.name);
     const st: EntryState = {
-      name: sanitizeEntryName(file.name),
+      name,
+      ref: { source: ref.source, entry: [...ref.entry, name], mediaType: 'application/octet-stream' },
       raw: encrypted ? 'entry is encrypted; hashed as stored' : known ? undefined : 'compression method not supported; hashed as stored',
+      compression: file.compression,
+      inflate: undefined,
+      inflated: [],
       compressedIn: 0,
       out: 0,
-      done: false,
-      decoder: undefined,
+      // Directories carry no document; their (normally empty) data is consumed and dropped.
+      done: file.name.endsWith('/'),
       channel: undefined,
       task: undefined,
       failure: undefined,
-      rawRef: undefined,
       rawHash: undefined,
       rawSize: 0,
     };
-    // Directories carry no document; their (normally empty) data is still consumed.
-    const isDirectory = file.name.endsWith('/');
-    if (!isDirectory) events.push({ type: 'start', st });
-    else st.done = true;
+    if (!st.done) {
+      events.push({ type: 'start', st });
+      current = st;
+    }
     if (!known) unzip.register(decoderFor(file.compression));
-    file.ondata = (err, data, final) => onData(st, err, data, final);
+    // fflate calls ondata itself only for empty entries (no decoder is made for them).
+    file.ondata = () => events.push({ type: 'input', st, chunk: new Uint8Array(0), final: true });
     starting = st;
-    current = isDirectory ? current : st;
     file.start();
     starting = undefined;
   };
 
   const deliver = async (): Promise<void> => {
-    for (let i = 0; i < events.length; i++) await handle(events[i] as ZipEvent, ref, ctx, dispatch);
+    for (let i = 0; i < events.length; i++) await handle(events[i] as ZipEvent);
     events.length = 0;
+  };
+
+  const handle = async (ev: ZipEvent): Promise<void> => {
+    if (ev.type === 'halt') {
+      totals.halted = true;
+      return;
+    }
+    const st = ev.st;
+    if (st.done) return;
+    if (ev.type === 'start') {
+      if (totals.halted) {
+        st.done = true;
+        return;
+      }
+      start(st);
+      return;
+    }
+    if (st.rawHash !== undefined) {
+      st.rawHash.update(ev.chunk);
+      st.rawSize += ev.chunk.length;
+      if (ev.final) await finish(st);
+      return;
+    }
+    if (st.compression === 0) {
+      st.compressedIn += ev.chunk.length;
+      if (!(await emit(st, ev.chunk))) return;
+      if (ev.final) await finish(st);
+      return;
+    }
+    st.inflate ??= new Inflate((data) => st.inflated.push(data));
+    const steps = [...slices(ev.chunk, INFLATE_STEP)];
+    if (steps.length === 0) steps.push(ev.chunk);
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k] as Uint8Array;
+      st.compressedIn += step.length;
+      try {
+        st.inflate.push(step, ev.final && k === steps.length - 1);
+      } catch {
+        await finish(st, CORRUPT_ENTRY);
+        return;
+      }
+      const produced = st.inflated;
+      st.inflated = [];
+      for (const data of produced) if (!(await emit(st, data))) return;
+      throwIfAborted(ctx.signal);
+    }
+    if (ev.final) await finish(st);
+  };
+
+  const start = (st: EntryState): void => {
+    if (st.raw !== undefined) {
+      ctx.sink.begin(st.ref);
+      report(ctx, st.ref, 'LW_EXTRACT_UNSUPPORTED', st.raw);
+      st.rawHash = createHash('sha256');
+      return;
+    }
+    st.channel = new ByteChannel();
+    st.task = dispatch(st.channel, { source: ref.source, entry: st.ref.entry, name: st.name }).catch((err: unknown) => {
+      st.failure = err;
+    });
+  };
+
+  /** Hands decoded bytes to the entry, within the ratio and total limits; false once the entry is cut. */
+  const emit = async (st: EntryState, data: Uint8Array): Promise<boolean> => {
+    if (data.length === 0) return true;
+    const byRatio = Math.max(st.compressedIn * limits.maxRatio, RATIO_GRACE_BYTES) - st.out;
+    const byTotal = limits.maxTotalBytes - totals.bytes;
+    const allowed = Math.max(0, Math.min(byRatio, byTotal, data.length));
+    st.out += allowed;
+    totals.bytes += allowed;
+    if (allowed > 0) await st.channel?.write(allowed < data.length ? data.subarray(0, allowed) : data);
+    if (st.failure !== undefined) throw st.failure;
+    if (allowed === data.length) return true;
+    if (byTotal <= byRatio) totals.halted = true;
+    await finish(st, byTotal <= byRatio ? LIMIT_TOTAL : LIMIT_RATIO);
+    return false;
+  };
+
+  const finish = async (st: EntryState, reason?: ChannelEnd): Promise<void> => {
+    st.done = true;
+    st.inflate = undefined;
+    st.inflated = [];
+    if (st.rawHash !== undefined) {
+      if (reason !== undefined) report(ctx, st.ref, reason.code, reason.message);
+      ctx.sink.end(st.ref, { sha256: st.rawHash.digest('hex'), size: st.rawSize });
+      return;
+    }
+    st.channel?.close(reason);
+    await st.task;
+    if (st.failure !== undefined) throw st.failure;
   };
 
   try {
@@ -206,55 +247,13 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
       await deliver();
     }
     const open = current as EntryState | undefined;
-    if (open !== undefined && !open.done) {
-      finish(open, totals.halted ? HALTED : TRUNCATED_ENTRY);
-      await deliver();
+    if (open !== undefined && !open.done && (open.channel !== undefined || open.rawHash !== undefined)) {
+      await finish(open, totals.halted ? HALTED : TRUNCATED_ENTRY);
     }
   } finally {
     // On abort, release a child still waiting for bytes.
-    const open = current as EntryState | undefined;
-    open?.channel?.close();
+    (current as EntryState | undefined)?.channel?.close();
   }
   if (tooMany) report(ctx, ref, 'LW_EXTRACT_LIMIT', 'archive has more entries than maxEntries; rest skipped');
   if (!totals.halted && (truncated || !flags.sawEnd)) report(ctx, ref, 'LW_EXTRACT_CORRUPT', 'archive is truncated or corrupt');
 };
-
-/** Passes one unzip event on: to a child dispatch, or (raw entries) into a hash. */
-async function handle(ev: ZipEvent, ref: DocumentRef, ctx: ExtractContext, dispatch: Dispatch): Promise<void> {
-  const st = ev.st;
-  const entry = [...ref.entry, st.name];
-  switch (ev.type) {
-    case 'start':
-      if (st.raw !== undefined) {
-        st.rawRef = { source: ref.source, entry, mediaType: 'application/octet-stream' };
-        ctx.sink.begin(st.rawRef);
-        report(ctx, st.rawRef, 'LW_EXTRACT_UNSUPPORTED', st.raw);
-        st.rawHash = createHash('sha256');
-        return;
-      }
-      st.channel = new ByteChannel();
-      st.task = dispatch(st.channel, { source: ref.source, entry, name: st.name }).catch((err: unknown) => {
-        st.failure = err;
-      });
-      return;
-    case 'data':
-      if (st.rawHash !== undefined) {
-        st.rawHash.update(ev.chunk);
-        st.rawSize += ev.chunk.length;
-        return;
-      }
-      await st.channel?.write(ev.chunk);
-      if (st.failure !== undefined) throw st.failure;
-      return;
-    case 'end':
-      if (st.rawHash !== undefined && st.rawRef !== undefined) {
-        if (ev.reason !== undefined) report(ctx, st.rawRef, ev.reason.code, ev.reason.message);
-        ctx.sink.end(st.rawRef, { sha256: st.rawHash.digest('hex'), size: st.rawSize });
-        return;
-      }
-      st.channel?.close(ev.reason);
-      await st.task;
-      if (st.failure !== undefined) throw st.failure;
-      return;
-  }
-}

@@ -190,9 +190,10 @@ export class DocumentMatcher implements DocumentSink {
               st.records.set(rec, hit);
             }
             hit.primary.add(t.field);
-            const window = isRow
-              ? text
-              : text.slice(Math.max(0, m.index - PROXIMITY_CHARS), Math.min(text.length, end + PROXIMITY_CHARS));
+            // The hit itself is cut out: an e-mail like matti.virtanen@… must not corroborate its own name.
+            const from = isRow ? 0 : Math.max(0, m.index - PROXIMITY_CHARS);
+            const to = isRow ? text.length : Math.min(text.length, end + PROXIMITY_CHARS);
+            const window = `${text.slice(from, m.index)}\t${text.slice(end, to)}`;
             corroborate(org, rec, window, hit);
           }
         }
@@ -309,9 +310,12 @@ function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit)
     s = new Set();
     const f = org.fields[fi]!;
     if (f.type === 'name') {
-      for (const tok of nameTokens(window)) {
-        const fp = org.hasher.hash(NAME_TOKEN_LABEL, tok);
-        s.add(`${fp.hi}:${fp.lo}`);
+      // Word by word: nameTokens refuses over-long input, and a window is long.
+      for (const word of window.split(/\s+/)) {
+        for (const tok of nameTokens(word)) {
+          const fp = org.hasher.hash(NAME_TOKEN_LABEL, tok);
+          s.add(`${fp.hi}:${fp.lo}`);
+        }
       }
     } else if (f.impl.pattern) {
       const re = new RegExp(f.impl.pattern.source, f.impl.pattern.flags.includes('g') ? f.impl.pattern.flags : `${f.impl.pattern.flags}g`);

@@ -114,7 +114,9 @@ export async function fetchOnce(url: string, opts: FetchOptions): Promise<FetchR
       controller.signal.addEventListener('abort', () => reject(failure), { once: true });
       req.once('socket', () => phase.arm('first-byte', timeouts.firstByteMs));
       req.once('response', resolve);
-      req.once('error', (err) => reject(failure ?? classifyError(err)));
+      // `on`, not `once`: a destroyed request can emit again after the response,
+      // and later errors surface through the body stream anyway.
+      req.on('error', (err) => reject(failure ?? classifyError(err)));
       req.end();
     });
   } catch (err) {
@@ -123,8 +125,6 @@ export async function fetchOnce(url: string, opts: FetchOptions): Promise<FetchR
   }
   phase.clear();
   streams.push(res);
-  // Later socket errors surface through the body stream; this only keeps them from crashing.
-  req?.on('error', () => {});
 
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {

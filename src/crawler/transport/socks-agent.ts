@@ -60,7 +60,8 @@ export class TorSocksAgent extends SocksProxyAgent {
     const host = opts.host;
     if (!host) throw new LeakwatchError('LW_INTERNAL', 'request without a host');
     const signal = (opts as unknown as Record<symbol, AbortSignal | undefined>)[CONNECT_SIGNAL];
-    const proxyHost = this.proxy.host ?? '127.0.0.1';
+    // URL hostnames keep the brackets of IPv6 literals; net.connect wants them bare.
+    const proxyHost = (this.proxy.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
     const socket = await openProxySocket(proxyHost, this.proxy.port, signal);
 
     const received: Buffer[] = [];

@@ -229,7 +229,7 @@ function unitId(shape: SiteShape, seed: number, serial: number): string {
 }
 
 /** The raw text of a paste. */
-export function pasteText(c: Catalog, u: Unit): string {
+function pasteText(c: Catalog, u: Unit): string {
   const rng = createRng(c.seed * 13 + u.serial);
   const lines: string[] = [];
   switch (u.role) {

@@ -24,8 +24,7 @@ export interface ListingEntry {
 export const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export const iso = (ms: number) => new Date(ms).toISOString();
-export const day = (ms: number) => iso(ms).slice(0, 10);
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A `<time>` element with a machine-readable datetime. */
 export const timeTag = (ms: number) => `<time datetime="${iso(ms)}">${iso(ms).slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -81,7 +80,7 @@ export function countdown(u: Unit): string {
   return `Publication in ${Math.floor(hours / 24)}d ${String(hours % 24).padStart(2, '0')}h`;
 }
 
-/** Parses a positive page number; null when absent or malformed. */
+/** Parses a positive page number: 1 when absent, null when malformed. */
 export function pageNumber(raw: string | null | undefined): number | null {
   if (raw === null || raw === undefined) return 1;
   return /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null;
