@@ -10,6 +10,7 @@ export interface ChannelEnd {
   message: string;
 }
 
+/** A single-consumer byte stream fed by a producer that waits for it to be drained. */
 export class ByteChannel implements AsyncIterable<Uint8Array> {
   private readonly queue: Uint8Array[] = [];
   private closed = false;

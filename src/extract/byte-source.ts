@@ -6,6 +6,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { LeakwatchError } from '../errors.js';
 
+/** A document's bytes: peekable, hashed, counted and abortable. */
 export class ByteSource implements AsyncIterable<Uint8Array> {
   private readonly it: AsyncIterator<Uint8Array>;
   private readonly pending: Uint8Array[] = [];

@@ -24,6 +24,7 @@ export interface CsvParserOptions {
   onRow: (cells: string[], line: number) => void;
 }
 
+/** Streaming CSV parser: write() text pieces, end() once; rows arrive through onRow. */
 export class CsvParser {
   private state = State.FieldStart;
   private readonly delim: number;

@@ -37,6 +37,7 @@ export function decodeEntity(body: string): string | undefined {
   return NAMED[body];
 }
 
+/** Streams the visible text of markup to a callback; write() pieces, end() once. */
 export class HtmlStripper {
   private state = State.Text;
   private name = '';

@@ -21,6 +21,7 @@ export interface JsonSplitterHandlers {
   passthrough(text: string): void;
 }
 
+/** Streaming record splitter for JSON text; write() pieces, end() once. */
 export class JsonSplitter {
   private mode = Mode.Undecided;
   private depth = 0;

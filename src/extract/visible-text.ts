@@ -20,6 +20,7 @@ export const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
 /** Elements that end with a tab (cells on one line). */
 export const CELL_ELEMENTS: ReadonlySet<string> = new Set(['td', 'th']);
 
+/** Collects laid-out visible text from text runs and block/cell boundaries. */
 export class VisibleText {
   /** 'line' at the start of a line, 'space'/'tab' with a separator pending, 'text' otherwise. */
   private at: 'line' | 'space' | 'tab' | 'text' = 'line';

@@ -11,6 +11,7 @@ import { concat } from './byte-source.js';
 const WINDOW = 96 * 1024;
 const EOCD = [0x50, 0x4b, 0x05, 0x06];
 
+/** Finds local-header flags of announced entries in the recently pushed bytes. */
 export class ZipHeaderFlags {
   private readonly recent: Uint8Array[] = [];
   private recentBytes = 0;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
+import { gzipSync } from 'fflate';
 import { extract } from '../../src/extract/extract.js';
 import { hasCode } from '../../src/errors.js';
 import {
@@ -153,6 +155,63 @@ describe('extract: hostile input', () => {
       'end enc.zip',
     ]);
     assert.equal(sink.ends()[0]?.size, 300);
+  });
+
+  it('data-descriptor entries (streamed zip writers) are read', async () => {
+    const csv = 'id,email\n1,a@example.test\n';
+    const zip = zipWithRawEntry('stream.csv', deflateRawSync(enc.encode(csv)), csv.length, 0, true);
+    const sink = new RecordingSink();
+    await extract(inPieces(zip, 10), 'dd.zip', sink);
+    assert.deepEqual(sink.trace(), [
+      'begin dd.zip application/zip',
+      'begin dd.zip>stream.csv text/csv',
+      'row id|email',
+      'row 1|a@example.test [id|email]',
+      'end dd.zip>stream.csv',
+      'end dd.zip',
+    ]);
+  });
+
+  it('many small high-ratio entries stay within memory bounds', async () => {
+    // 64 entries of 1 MiB of spaces each (~1 KiB compressed, so ~16 per pushed slice): each is under the ratio grace.
+    const files: Record<string, Uint8Array> = {};
+    const mib = new Uint8Array(1024 * 1024).fill(0x20);
+    for (let i = 0; i < 64; i++) files[`s${i}.txt`] = mib;
+    const zip = makeZip(files);
+    const sink = new RecordingSink(false);
+    const [, rss] = await measured(() => extract(chunksOf(zip), 'spaces.zip', sink));
+    assert.equal(sink.ends().length, 65);
+    assert.equal(sink.textChars, 64 * 1024 * 1024);
+    assert.ok(rss < MAX_RSS_GROWTH, `rss grew ${rss >> 20} MiB`);
+  });
+
+  it('tar inside gzip is hashed with LW_EXTRACT_UNSUPPORTED', async () => {
+    const tar = new Uint8Array(1024);
+    tar.set(enc.encode('file.txt'), 0);
+    tar.set(enc.encode('ustar'), 257);
+    const sink = new RecordingSink();
+    await extract(chunksOf(gzipSync(tar)), 'backup.tgz', sink);
+    assert.deepEqual(sink.trace(), [
+      'begin backup.tgz application/gzip',
+      'begin backup.tgz>backup.tar application/x-tar',
+      'issue backup.tgz>backup.tar LW_EXTRACT_UNSUPPORTED',
+      'end backup.tgz>backup.tar',
+      'end backup.tgz',
+    ]);
+  });
+
+  it('documents needing random access beyond maxBufferBytes are hashed only', async () => {
+    const pdf = enc.encode(`%PDF-1.4\n${'x'.repeat(5000)}`);
+    const sink = new RecordingSink();
+    await extract(chunksOf(makeZip({ 'big.pdf': pdf })), 'z.zip', sink, { limits: { maxBufferBytes: 1000 } });
+    assert.deepEqual(sink.trace(), [
+      'begin z.zip application/zip',
+      'begin z.zip>big.pdf application/pdf',
+      'issue z.zip>big.pdf LW_EXTRACT_LIMIT',
+      'end z.zip>big.pdf',
+      'end z.zip',
+    ]);
+    assert.equal(sink.ends()[0]?.size, pdf.length);
   });
 
   it('entry names are sanitized for display', async () => {
