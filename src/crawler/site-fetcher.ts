@@ -37,6 +37,8 @@ export function createSiteFetch(opts: {
   socksUrl: string;
   timeouts?: FetchTimeouts;
   attempts?: number;
+  /** First backoff delay; later ones double, with full jitter, up to 30 s. */
+  retryBaseMs?: number;
   agent?: Agent;
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }): { fetch: SiteFetch; close(): void } {
@@ -62,7 +64,7 @@ export function createSiteFetch(opts: {
           throw err;
         }
       },
-      { attempts: opts.attempts ?? 3, baseMs: 2_000, maxMs: 30_000, signal: f.signal, onRetry: opts.onRetry },
+      { attempts: opts.attempts ?? 3, baseMs: opts.retryBaseMs ?? 2_000, maxMs: 30_000, signal: f.signal, onRetry: opts.onRetry },
     );
   return { fetch, close: () => agent.destroy() };
 }

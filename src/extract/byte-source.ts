@@ -25,9 +25,9 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
 
   /** Reads the next chunk from the underlying stream, racing the abort signal. */
   private async pull(): Promise<Uint8Array | undefined> {
-    if (this.done) return undefined;
     const signal = this.signal;
     if (signal?.aborted) throw aborted();
+    if (this.done) return undefined;
     let result: IteratorResult<Uint8Array>;
     if (signal === undefined) {
       result = await this.next();

@@ -174,11 +174,23 @@ function zipHint(byHint: Kind | undefined): Kind {
   return byHint === 'docx' || byHint === 'xlsx' ? byHint : 'zip';
 }
 
-/** OOXML packages name their main part in a local header near the start. */
+/** OOXML packages name their main part in a local header near the start; walks the headers in the prefix. */
 function ooxmlKind(prefix: Uint8Array): 'docx' | 'xlsx' | undefined {
-  const s = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.length).toString('latin1');
-  if (s.includes('word/document.xml')) return 'docx';
-  if (s.includes('xl/workbook.xml')) return 'xlsx';
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  let o = 0;
+  while (o + 30 <= prefix.length && view.getUint32(o, true) === 0x04034b50) {
+    const flags = view.getUint16(o + 6, true);
+    const compressedSize = view.getUint32(o + 18, true);
+    const nameLen = view.getUint16(o + 26, true);
+    const extraLen = view.getUint16(o + 28, true);
+    if (o + 30 + nameLen > prefix.length) break;
+    const name = Buffer.from(prefix.buffer, prefix.byteOffset + o + 30, nameLen).toString('latin1');
+    if (name === 'word/document.xml') return 'docx';
+    if (name === 'xl/workbook.xml') return 'xlsx';
+    // Without sizes (data descriptor) the next header cannot be found cheaply.
+    if (flags & 0x8) break;
+    o += 30 + nameLen + extraLen + compressedSize;
+  }
   return undefined;
 }
 

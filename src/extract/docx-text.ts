@@ -1,8 +1,8 @@
 /**
  * Text of a .docx (WordprocessingML) package: the main document, then
  * headers, footers, footnotes and endnotes. Paragraphs become lines; tabs
- * and breaks are kept; deleted (tracked) text is included, since it is part
- * of the file.
+ * and breaks are kept; deleted (tracked) text and text-box (DrawingML) text
+ * are included, since they are part of the file.
  */
 import { LeakwatchError } from '../errors.js';
 import { inflateEntry, readZipDirectory, type InflateCaps } from './zip-directory.js';
@@ -26,28 +26,28 @@ export function* docxText(buf: Uint8Array, options: DocxOptions): Generator<stri
     let inTabStops = 0;
     const xml = new XmlStream(
       {
-        open(tag) {
-          switch (tag.name) {
-            case 'w:t':
-            case 'w:delText':
+        open(name) {
+          switch (name) {
+            case 't':
+            case 'delText':
               inText++;
               break;
-            case 'w:tabs':
+            case 'tabs':
               inTabStops++;
               break;
-            case 'w:tab':
+            case 'tab':
               if (inTabStops === 0) pieces.push('\t');
               break;
-            case 'w:br':
-            case 'w:cr':
+            case 'br':
+            case 'cr':
               pieces.push('\n');
               break;
           }
         },
         close(name) {
-          if (name === 'w:t' || name === 'w:delText') inText--;
-          else if (name === 'w:tabs') inTabStops--;
-          else if (name === 'w:p') pieces.push('\n');
+          if (name === 't' || name === 'delText') inText--;
+          else if (name === 'tabs') inTabStops--;
+          else if (name === 'p') pieces.push('\n');
         },
         text(t) {
           if (inText > 0) pieces.push(t);

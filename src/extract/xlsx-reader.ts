@@ -35,9 +35,6 @@ const DEFAULT_OPTIONS: XlsxOptions = {
   maxCellChars: DEFAULT_LIMITS.maxCellChars,
 };
 
-function attr(tag: { attributes: Record<string, string> }, name: string): string | undefined {
-  return tag.attributes[name];
-}
 
 /** Parses a whole small XML part with the given handlers. */
 function parsePart(buf: Uint8Array, entry: ZipDirEntry, opts: XlsxOptions, handlers: ConstructorParameters<typeof XmlStream>[0]): void {
@@ -66,12 +63,12 @@ export function openXlsx(buf: Uint8Array, options: Partial<XlsxOptions> = {}): X
   const sheetRefs: { name: string; rid: string }[] = [];
   let date1904 = false;
   parsePart(buf, workbook, opts, {
-    open(tag) {
-      if (tag.name === 'sheet') {
-        const rid = Object.entries(tag.attributes).find(([k]) => k === 'id' || k.endsWith(':id'))?.[1];
-        sheetRefs.push({ name: attr(tag, 'name') ?? `Sheet${sheetRefs.length + 1}`, rid: rid ?? '' });
-      } else if (tag.name === 'workbookPr') {
-        const v = attr(tag, 'date1904');
+    open(name, attrs) {
+      if (name === 'sheet') {
+        const rid = Object.entries(attrs).find(([k]) => k === 'id' || k.endsWith(':id'))?.[1];
+        sheetRefs.push({ name: attrs.name ?? `Sheet${sheetRefs.length + 1}`, rid: rid ?? '' });
+      } else if (name === 'workbookPr') {
+        const v = attrs.date1904;
         date1904 = v === '1' || v === 'true';
       }
     },
@@ -81,10 +78,10 @@ export function openXlsx(buf: Uint8Array, options: Partial<XlsxOptions> = {}): X
   const rels = dir.get('xl/_rels/workbook.xml.rels');
   if (rels !== undefined) {
     parsePart(buf, rels, opts, {
-      open(tag) {
-        const id = attr(tag, 'Id');
-        const target = attr(tag, 'Target');
-        if (tag.name === 'Relationship' && id !== undefined && target !== undefined) targets.set(id, resolveTarget(target));
+      open(name, attrs) {
+        const id = attrs.Id;
+        const target = attrs.Target;
+        if (name === 'Relationship' && id !== undefined && target !== undefined) targets.set(id, resolveTarget(target));
       },
     });
   }
@@ -112,10 +109,10 @@ function readSharedStrings(buf: Uint8Array, entry: ZipDirEntry | undefined, opts
   let inText = 0;
   let inPhonetic = 0;
   parsePart(buf, entry, opts, {
-    open(tag) {
-      if (tag.name === 'si') current = [];
-      else if (tag.name === 't') inText++;
-      else if (tag.name === 'rPh') inPhonetic++;
+    open(name) {
+      if (name === 'si') current = [];
+      else if (name === 't') inText++;
+      else if (name === 'rPh') inPhonetic++;
     },
     close(name) {
       if (name === 'si') {
@@ -148,11 +145,11 @@ function readDateStyles(buf: Uint8Array, entry: ZipDirEntry | undefined, opts: X
   let inCellXfs = false;
   let xf = 0;
   parsePart(buf, entry, opts, {
-    open(tag) {
-      if (tag.name === 'numFmt') custom.set(Number(attr(tag, 'numFmtId')), attr(tag, 'formatCode') ?? '');
-      else if (tag.name === 'cellXfs') inCellXfs = true;
-      else if (tag.name === 'xf' && inCellXfs) {
-        const id = Number(attr(tag, 'numFmtId') ?? 0);
+    open(name, attrs) {
+      if (name === 'numFmt') custom.set(Number(attrs.numFmtId), attrs.formatCode ?? '');
+      else if (name === 'cellXfs') inCellXfs = true;
+      else if (name === 'xf' && inCellXfs) {
+        const id = Number(attrs.numFmtId ?? 0);
         const code = custom.get(id);
         if (code !== undefined ? isDateFormat(code) : BUILTIN_DATE_FORMATS.has(id)) dates.add(xf);
         xf++;
@@ -222,21 +219,21 @@ function* sheetRows(
   };
   const xml = new XmlStream(
     {
-      open(tag) {
-        switch (tag.name) {
+      open(name, attrs) {
+        switch (name) {
           case 'row': {
-            const r = Number(attr(tag, 'r'));
+            const r = Number(attrs.r);
             rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
             cells = [];
             col = 0;
             break;
           }
           case 'c': {
-            const ref = attr(tag, 'r');
+            const ref = attrs.r;
             const c = ref === undefined ? undefined : columnOf(ref);
             if (c !== undefined) col = c;
-            type = attr(tag, 't') ?? '';
-            style = Number(attr(tag, 's') ?? -1);
+            type = attrs.t ?? '';
+            style = Number(attrs.s ?? -1);
             value = [];
             inCell = true;
             break;

@@ -7,10 +7,16 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { LeakwatchError } from '../errors.js';
 import { bomCharset, createDecoder } from './charset.js';
 
+/** Element names arrive without their namespace prefix (`w:t` -> `t`): prefixes vary between writers. */
 export interface XmlHandlers {
-  open?(tag: SaxesTagPlain): void;
+  open?(name: string, attributes: Record<string, string>): void;
   close?(name: string): void;
   text?(text: string): void;
+}
+
+function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon === -1 ? name : name.slice(colon + 1);
 }
 
 /** A parser that decodes bytes (UTF-8, or UTF-16 with BOM) and reports parse errors as LW_EXTRACT_CORRUPT. */
@@ -22,11 +28,11 @@ export class XmlStream {
     const p = this.parser;
     if (handlers.open) {
       const open = handlers.open;
-      p.on('opentag', (tag) => open(tag as SaxesTagPlain));
+      p.on('opentag', (tag) => open(localName(tag.name), (tag as SaxesTagPlain).attributes as Record<string, string>));
     }
     if (handlers.close) {
       const close = handlers.close;
-      p.on('closetag', (tag) => close(tag.name));
+      p.on('closetag', (tag) => close(localName(tag.name)));
     }
     if (handlers.text) {
       p.on('text', handlers.text);
