@@ -76,11 +76,6 @@ export class ByteSource implements AsyncIterable<Uint8Array> {
     return out.length > n ? out.subarray(0, n) : out;
   }
 
-  /** True once the underlying stream has ended and nothing is left to read. */
-  get exhausted(): boolean {
-    return this.done && this.pending.length === 0;
-  }
-
   /** Reads everything still unread (so that the hash covers the whole document). */
   async drain(): Promise<void> {
     this.pending.length = 0;

@@ -44,7 +44,7 @@ export function bomCharset(b: Uint8Array): string | undefined {
 }
 
 /** True when `b` is valid UTF-8; an incomplete sequence at the end is forgiven unless `complete`. */
-export function isValidUtf8(b: Uint8Array, complete: boolean): boolean {
+function isValidUtf8(b: Uint8Array, complete: boolean): boolean {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: !complete });
     return true;

@@ -239,7 +239,7 @@ const HTML_START = /^(?:<!doctype\s+html|<html|<head|<body|<meta|<title)/i;
 const HTML_ANYWHERE = /<(?:html|body|div|p|table|br|a\s)[\s>/]/i;
 
 /** Sniffs decoded text: markup, JSON, delimited or plain. */
-export function sniffText(text: string, complete: boolean): Kind {
+function sniffText(text: string, complete: boolean): Kind {
   const t = text.replace(/^\uFEFF/, '').trimStart();
   if (t.startsWith('<')) {
     if (HTML_START.test(t)) return 'html';

@@ -16,7 +16,7 @@ import { tooDeep } from './zip-extractor.js';
 const PUSH_BYTES = 4 * 1024;
 
 /** Name of the member: the gzip's own name without .gz (.tgz becomes .tar). */
-export function gunzippedName(name: string): string {
+function gunzippedName(name: string): string {
   const base = name.replace(/[?#].*$/s, '').replace(/\/+$/, '');
   const last = base.slice(base.lastIndexOf('/') + 1) || 'data';
   const ext = extensionOf(last);

@@ -27,7 +27,7 @@ const NAMED: Record<string, string> = {
 };
 
 /** Decodes one entity body (between & and ;), or returns undefined if unknown. */
-export function decodeEntity(body: string): string | undefined {
+function decodeEntity(body: string): string | undefined {
   if (body.startsWith('#')) {
     const hex = body[1] === 'x' || body[1] === 'X';
     const code = Number.parseInt(body.slice(hex ? 2 : 1), hex ? 16 : 10);

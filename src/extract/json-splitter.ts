@@ -36,7 +36,7 @@ export class JsonSplitter {
   private line = 1;
   private recordLine = 1;
   /** True once a record was too long to buffer or the structure broke. */
-  degraded = false;
+  private degraded = false;
   /** True once a record was too long to buffer. */
   oversizedSeen = false;
 

@@ -54,7 +54,7 @@ const CORRUPT_ENTRY: ChannelEnd = { code: 'LW_EXTRACT_CORRUPT', message: 'entry 
 const TRUNCATED_ENTRY: ChannelEnd = { code: 'LW_EXTRACT_CORRUPT', message: 'archive ends inside this entry' };
 
 /** Strips control and bidi-override characters from an entry name (for display). */
-export function sanitizeEntryName(name: string): string {
+function sanitizeEntryName(name: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
   return clean.length > 1024 ? clean.slice(0, 1024) : clean;

@@ -25,6 +25,8 @@ export interface DocumentResult {
   sha256: string;
   size: number;
   findings: Finding[];
+  /** Per organization, the keyed simhash of this document (for re-post detection), when it had enough text. */
+  simhashes: { org: string; hi: number; lo: number }[];
 }
 
 export interface MatcherDeps {
@@ -112,7 +114,7 @@ export class DocumentMatcher implements DocumentSink {
           onFingerprint: (hi: number, lo: number) => {
             for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) matchedEntries.add(e);
           },
-          simhash: o.simhash ? new SimhashBuilder(o.keys.simhash, o.bundle.header.params.shingle_words) : null,
+          simhash: new SimhashBuilder(o.keys.simhash, o.bundle.header.params.shingle_words),
           matchedEntries,
           terms: new Set<string>(),
         };
@@ -149,13 +151,16 @@ export class DocumentMatcher implements DocumentSink {
       sha256: meta.sha256,
       size: meta.size,
     };
+    const simhashes: DocumentResult['simhashes'] = [];
     this.#deps.orgs.forEach((o, oi) => {
       const st = doc.orgs[oi]!;
-      const orgFindings = this.#orgFindings(o, st, doc);
+      const digest = st.simhash && doc.normChars <= SIMHASH_MAX_CHARS ? st.simhash.digest() : null;
+      if (digest) simhashes.push({ org: o.org, hi: digest.hi, lo: digest.lo });
+      const orgFindings = this.#orgFindings(o, st, digest);
       const severity = documentSeverity(o, orgFindings);
       for (const f of orgFindings) findings.push({ ...f, severity, source, seen_at: seenAt } as Finding);
     });
-    this.#deps.onDocument?.({ ref, sha256: meta.sha256, size: meta.size, findings });
+    this.#deps.onDocument?.({ ref, sha256: meta.sha256, size: meta.size, findings, simhashes });
   }
 
   issue(issue: ExtractIssue): void {
@@ -226,7 +231,7 @@ export class DocumentMatcher implements DocumentSink {
     }
   }
 
-  #orgFindings(o: OrgIndex, st: OrgDocState, doc: DocState): Omit<Finding, 'severity' | 'source' | 'seen_at'>[] {
+  #orgFindings(o: OrgIndex, st: OrgDocState, digest: { hi: number; lo: number } | null): Omit<Finding, 'severity' | 'source' | 'seen_at'>[] {
     const out: Omit<Finding, 'severity' | 'source' | 'seen_at'>[] = [];
     for (const [rec, hit] of st.records) {
       const fields = [...hit.primary, ...hit.corroborating].sort((a, b) => a - b).map((fi) => o.fields[fi]!.label);
@@ -245,9 +250,8 @@ export class DocumentMatcher implements DocumentSink {
       perDoc.set(d, (perDoc.get(d) ?? 0) + 1);
     }
     const near = new Map<number, number>();
-    if (st.simhash && o.simhash && doc.normChars <= SIMHASH_MAX_CHARS) {
-      const digest = st.simhash.digest();
-      if (digest) for (const q of o.simhash.query(digest.hi, digest.lo, SIMHASH_MAX_DISTANCE)) near.set(q.id, q.distance);
+    if (digest && o.simhash) {
+      for (const q of o.simhash.query(digest.hi, digest.lo, SIMHASH_MAX_DISTANCE)) near.set(q.id, q.distance);
     }
     for (const d of new Set([...perDoc.keys(), ...near.keys()])) {
       const matched = perDoc.get(d) ?? 0;

@@ -10,6 +10,8 @@ import { JsonSplitter } from '../../src/extract/json-splitter.js';
 import { TextChunker } from '../../src/extract/text-chunker.js';
 import { isDateFormat, serialToIso } from '../../src/extract/xlsx-reader.js';
 
+import { makeDocx, makeXlsx, makeZip } from '../fixtures/make-fixtures.js';
+
 const enc = new TextEncoder();
 
 /** Splits `s` at the given cut points (fractions of its length). */
@@ -151,6 +153,12 @@ describe('detectType', () => {
     assert.equal(d(Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0]), 'a.txt', 'text/html'), 'zip');
     assert.equal(d('%PDF-1.4\n', 'a.html'), 'pdf');
     assert.equal(d(Uint8Array.from([0x1f, 0x8b, 8, 0]), 'a.csv'), 'gzip');
+  });
+
+  it('OOXML is recognised by its main part name, not by a look-alike path', () => {
+    assert.equal(d(makeDocx(['x']), 'download'), 'docx');
+    assert.equal(d(makeXlsx([{ name: 'S', rows: [['a']] }]), 'download'), 'xlsx');
+    assert.equal(d(makeZip({ 'report/word/document.xml': '<w:document/>' }), 'a.zip'), 'zip');
   });
 
   it('sniffs text kinds', () => {

@@ -35,7 +35,7 @@ export interface CrawlEnv {
   socks: Socks5Server;
   patients: ReturnType<typeof makePatients>;
   /** Runs one pass; findings of the pass are returned too. */
-  pass(overrides?: Partial<SiteConfig> & { limits?: Partial<SiteConfig['limits']> }): Promise<PassResult & { found: Finding[] }>;
+  pass(overrides?: Partial<Omit<SiteConfig, 'limits'>> & { limits?: Partial<SiteConfig['limits']> }): Promise<PassResult & { found: Finding[] }>;
   close(): Promise<void>;
 }
 
