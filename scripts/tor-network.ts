@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startTorNetwork } from '../test/support/tor-network.js';
+import { startTorNetwork } from '../src/sim/tor-network.js';
 
 const { values } = parseArgs({
   options: {

@@ -6,12 +6,12 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { crc32, inflateRawSync, gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { finnishDate, makePatients, reverseName } from '../src/demo/synthetic-clinic.js';
-import { BOMB_SIZE, NESTED_DEPTH, NESTED_FANOUT } from './support/leak-site/bombs.js';
-import { BROKEN_DEPTH, CLEARNET_TARGETS, MANY_LINKS } from './support/leak-site/hostile.js';
-import { renderSamplePages, SAMPLE_DIR } from './support/leak-site/save-sample-pages.js';
-import { startLeakSite, type LeakSite, type LeakSiteOptions } from './support/leak-site/server.js';
-import { HUGE_LINE_LENGTH, SLOW_DRIP_INTERVAL_MS, SLOW_DRIP_LENGTH } from './support/leak-site/streams.js';
-import { zeroDeflate, zeroDeflateSize, zerosCrc32 } from './support/leak-site/zero-deflate.js';
+import { BOMB_SIZE, NESTED_DEPTH, NESTED_FANOUT } from '../src/sim/leak-site/bombs.js';
+import { BROKEN_DEPTH, CLEARNET_TARGETS, MANY_LINKS } from '../src/sim/leak-site/hostile.js';
+import { renderSamplePages, SAMPLE_DIR } from '../src/sim/leak-site/save-sample-pages.js';
+import { startLeakSite, type LeakSite, type LeakSiteOptions } from '../src/sim/leak-site/server.js';
+import { HUGE_LINE_LENGTH, SLOW_DRIP_INTERVAL_MS, SLOW_DRIP_LENGTH } from '../src/sim/leak-site/streams.js';
+import { zeroDeflate, zeroDeflateSize, zerosCrc32 } from '../src/sim/leak-site/zero-deflate.js';
 
 interface Got {
   status: number;

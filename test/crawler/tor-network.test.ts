@@ -14,7 +14,7 @@ import { LeakwatchError } from '../../src/errors.js';
 import { fetchWithRedirects } from '../../src/crawler/transport/redirects.js';
 import { fetchOnce, type FetchResponse } from '../../src/crawler/transport/http-client.js';
 import { createTorAgent } from '../../src/crawler/transport/socks-agent.js';
-import { startTorNetwork, TOR_BIN, TOR_GENCERT_BIN, type TorNetwork } from '../support/tor-network.js';
+import { startTorNetwork, TOR_BIN, TOR_GENCERT_BIN, type TorNetwork } from '../../src/sim/tor-network.js';
 
 const PAGE = '<html><body><h1>Synthetic leak blog</h1><p>post 1 of 1</p></body></html>';
 const TIMEOUTS = { connectMs: 30_000, firstByteMs: 15_000, idleMs: 15_000, totalMs: 45_000 };

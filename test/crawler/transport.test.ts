@@ -13,7 +13,7 @@ import { fetchOnce, type FetchOptions, type FetchResponse } from '../../src/craw
 import { fetchWithRedirects, nextHop } from '../../src/crawler/transport/redirects.js';
 import { backoffDelay, withRetry } from '../../src/crawler/transport/retry.js';
 import { createTorAgent, socksConnectReply, type TorSocksAgent } from '../../src/crawler/transport/socks-agent.js';
-import { startSocks5Server, type Socks5Resolution, type Socks5Server } from '../support/socks5-server.js';
+import { startSocks5Server, type Socks5Resolution, type Socks5Server } from '../../src/sim/socks5-server.js';
 
 /** A syntactically plausible v3 onion name (56 base32 characters). */
 function onion(label: string): string {

@@ -281,6 +281,12 @@ describe('extract: hostile input', () => {
     assert.ok(ms < 3000, `took ${ms} ms`);
   });
 
+  it('200k levels of nested JSON do not overflow the stack', async () => {
+    const sink = new RecordingSink();
+    await extract(chunksOf(enc.encode(`${'['.repeat(200_000)}"deep"${']'.repeat(200_000)}`)), 'deep.json', sink);
+    assert.deepEqual(sink.trace(), ['begin deep.json application/json', 'row deep', 'end deep.json']);
+  });
+
   it('abort stops promptly with LW_ABORTED', async () => {
     const ctrl = new AbortController();
     const sink = new RecordingSink(false);

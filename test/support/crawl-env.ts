@@ -19,8 +19,8 @@ import type { Finding } from '../../src/matcher/findings.js';
 import { loadOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
 import { CrawlState } from '../../src/store/crawl-state.js';
 import { Store } from '../../src/store/store.js';
-import { startLeakSite } from './leak-site/server.js';
-import type { LeakSite, LeakSiteOptions } from './leak-site/types.js';
+import { startLeakSite } from '../../src/sim/leak-site/server.js';
+import type { LeakSite, LeakSiteOptions } from '../../src/sim/leak-site/types.js';
 import { startSocks5Server, type Socks5Server } from './socks5-server.js';
 
 /** A syntactically valid v3 onion name made from a letter. */

@@ -1,7 +1,7 @@
 /** Tiny valid PNG images (the unrelated "proof" screenshots leak posts carry; hashed only). */
 import { zlibSync } from 'fflate';
 import { crc32 } from 'node:zlib';
-import { createRng } from '../../../src/matcher/identifiers/synthetic.js';
+import { createRng } from '../../matcher/identifiers/synthetic.js';
 import { concat } from './zip-writer.js';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {

@@ -1,5 +1,5 @@
 /** Public options and handles of the simulated leak site, plus the internal content model. */
-import type { Note, Patient } from '../../../src/demo/synthetic-clinic.js';
+import type { Note, Patient } from '../../demo/synthetic-clinic.js';
 
 export type SiteShape = 'ransomware-blog' | 'forum' | 'paste';
 

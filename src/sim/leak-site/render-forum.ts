@@ -5,8 +5,8 @@ import { attachmentResource, hostileEntries, safeDecode, trapEntries, type Entry
 import { PATHS } from './paths.js';
 import { bodyOf, type Resource } from './respond.js';
 import type { Attachment, Unit } from './types.js';
-import { createRng } from '../../../src/matcher/identifiers/synthetic.js';
-import { makeFiller } from '../../../src/demo/synthetic-clinic.js';
+import { createRng } from '../../matcher/identifiers/synthetic.js';
+import { makeFiller } from '../../demo/synthetic-clinic.js';
 
 const paths = PATHS.forum;
 const HTML = 'text/html; charset=utf-8';

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { strToU8 } from 'fflate';
-import { makeFiller, makeNotes, makePatients, type Note, type Patient } from '../../../src/demo/synthetic-clinic.js';
-import { createRng } from '../../../src/matcher/identifiers/synthetic.js';
+import { makeFiller, makeNotes, makePatients, type Note, type Patient } from '../../demo/synthetic-clinic.js';
+import { createRng } from '../../matcher/identifiers/synthetic.js';
 import { buildDocx } from './docx.js';
 import { buildPdf } from './pdf.js';
 import { buildPng } from './png.js';

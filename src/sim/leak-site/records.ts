@@ -7,7 +7,7 @@ import {
   reverseName,
   type Note,
   type Patient,
-} from '../../../src/demo/synthetic-clinic.js';
+} from '../../demo/synthetic-clinic.js';
 
 /** A patient as the attacker's export writes it: lowercase hetu, "VIRTANEN, Matti", Finnish date, another phone form. */
 export function exportedPatient(p: Patient): Patient {

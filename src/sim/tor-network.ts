@@ -14,8 +14,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTorAgent } from '../../src/crawler/transport/socks-agent.js';
-import { fetchOnce } from '../../src/crawler/transport/http-client.js';
+import { createTorAgent } from '../crawler/transport/socks-agent.js';
+import { fetchOnce } from '../crawler/transport/http-client.js';
 
 const execFileP = promisify(execFile);
 

@@ -37,7 +37,7 @@ export async function renderSamplePages(): Promise<Map<string, string>> {
 }
 
 /** Directory the sample pages live in. */
-export const SAMPLE_DIR = fileURLToPath(new URL('../../fixtures/pages/', import.meta.url));
+export const SAMPLE_DIR = fileURLToPath(new URL('../../../test/fixtures/pages/', import.meta.url));
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const [file, html] of await renderSamplePages()) await writeFile(SAMPLE_DIR + file, html);
