@@ -21,7 +21,7 @@ import { CrawlState } from '../../src/store/crawl-state.js';
 import { Store } from '../../src/store/store.js';
 import { startLeakSite } from '../../src/sim/leak-site/server.js';
 import type { LeakSite, LeakSiteOptions } from '../../src/sim/leak-site/types.js';
-import { startSocks5Server, type Socks5Server } from './socks5-server.js';
+import { startSocks5Server, type Socks5Server } from '../../src/sim/socks5-server.js';
 
 /** A syntactically valid v3 onion name made from a letter. */
 export const onion = (c: string) => `${c.repeat(56)}.onion`;
