@@ -17,6 +17,7 @@ import { createRng } from '../matcher/identifiers/synthetic.js';
 import { loadOrgIndex } from '../matcher/org-index.js';
 import { scanPaths } from '../scan/scan-files.js';
 import { Store } from '../store/store.js';
+import { runCrawlDemo } from './crawl-demo.js';
 import { parse as parseYaml } from 'yaml';
 import {
   CLINIC_MAPPING_YAML,
@@ -36,7 +37,9 @@ export interface DemoResult {
 }
 
 /** Runs the demo in `dir` (a fresh temp dir by default), writing progress to `out`. */
-export async function runDemo(options: { dir?: string; out?: (line: string) => void } = {}): Promise<DemoResult> {
+export async function runDemo(
+  options: { dir?: string; out?: (line: string) => void; skipCrawl?: boolean; forceFallback?: boolean } = {},
+): Promise<DemoResult> {
   const say = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'leakwatch-demo-'));
   mkdirSync(dir, { recursive: true });
@@ -138,6 +141,18 @@ export async function runDemo(options: { dir?: string; out?: (line: string) => v
     store.recordScan(findings, docs);
     say(`5. $ leakwatch scan ${leak}`);
     summarize(findings, say);
+
+    if (!options.skipCrawl) {
+      const crawl = await runCrawlDemo({ patients, notes, store, org: orgIndex, say, forceFallback: options.forceFallback });
+      const f = crawl.first;
+      say(`   pass 1: ${f.outcome}, ${f.stats.requests} requests, ${(f.stats.bytes / 1024).toFixed(0)} KiB, ${f.stats.documents} documents`);
+      summarize(f.found, say);
+      const s = crawl.second;
+      say(
+        `   pass 2 (unchanged site): ${s.stats.requests} conditional requests, ${(s.stats.bytes / 1024).toFixed(1)} KiB ` +
+          `(${((100 * s.stats.bytes) / Math.max(1, f.stats.bytes)).toFixed(1)}% of pass 1), ${s.findings} new findings`,
+      );
+    }
   } finally {
     store.close();
   }
@@ -181,7 +196,8 @@ function findingsFromStore(dataDir: string): Finding[] {
 function summarize(findings: readonly Finding[], say: (l: string) => void): void {
   const bySource = new Map<string, Finding[]>();
   for (const f of findings) {
-    const k = [f.source.path?.split('/').pop(), f.source.entry].filter(Boolean).join(' > ');
+    const where = f.source.url ? `onion:${new URL(f.source.url).pathname}` : f.source.path?.split('/').pop();
+    const k = [where, f.source.entry].filter(Boolean).join(' > ');
     bySource.set(k, [...(bySource.get(k) ?? []), f]);
   }
   for (const [src, list] of bySource) {

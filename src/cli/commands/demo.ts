@@ -8,9 +8,11 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('enroll a synthetic clinic, scan a synthetic leak, print what was found')
     .option('--dir <dir>', 'work directory (default: a new temporary directory)')
+    .option('--no-crawl', 'skip the crawl through Tor (offline scan only)')
+    .option('--no-tor', 'crawl through a loopback SOCKS5 proxy even when tor is installed')
     .option('--config <file>', 'config file (unused; the demo writes its own)')
-    .action(async (opts: { dir?: string }) => {
-      const result = await runDemo({ dir: opts.dir });
+    .action(async (opts: { dir?: string; crawl: boolean; tor: boolean }) => {
+      const result = await runDemo({ dir: opts.dir, skipCrawl: !opts.crawl, forceFallback: !opts.tor });
       if (result.plaintextHits !== 0) throw new LeakwatchError('LW_INTERNAL', `demo: ${result.plaintextHits} plaintext hits in stored files`);
       if (result.findings.length === 0) throw new LeakwatchError('LW_INTERNAL', 'demo: nothing was found in the synthetic leak');
     });
