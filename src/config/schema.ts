@@ -196,6 +196,14 @@ export const configSchema = z.strictObject({
   extract: extractLimitsSchema.default(() => extractLimitsSchema.parse({})),
   orgs: z.array(orgSchema).default([]),
   sites: z.array(siteSchema).default([]),
+  daemon: z
+    .strictObject({
+      /** Upper bound of the random delay before a scheduled pass starts (spreads load, blurs the schedule). */
+      max_start_delay_ms: z.number().int().min(0).default(5 * 60_000),
+      /** How long SIGTERM waits for the current document before aborting a pass. */
+      stop_grace_ms: z.number().int().min(0).default(30_000),
+    })
+    .default({ max_start_delay_ms: 5 * 60_000, stop_grace_ms: 30_000 }),
   metrics: metricsSchema.default(() => metricsSchema.parse({})),
 });
 
