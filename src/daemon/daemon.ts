@@ -10,6 +10,9 @@ import type { Logger } from '../log/logger.js';
 import type { OrgIndex } from '../matcher/org-index.js';
 import { Store } from '../store/store.js';
 import { loadOrgsFromStore } from '../matcher/load-orgs.js';
+import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../ops/metrics-server.js';
+import { CrawlState } from '../store/crawl-state.js';
 import { runSitePass, type FetchFactory } from './site-runner.js';
 
 export interface DaemonOptions {
@@ -20,6 +23,8 @@ export interface DaemonOptions {
   maxStartDelayMs?: number;
   /** How long SIGTERM waits for the current document before aborting. */
   stopGraceMs?: number;
+  /** Metrics sink; by default one is created when `metrics.enabled` is set in the config. */
+  metrics?: Metrics;
 }
 
 /** The daemon; whoever starts it stops it. */
@@ -32,6 +37,8 @@ export class Daemon {
   readonly #running = new Map<string, Promise<unknown>>();
   #stopping = false;
   readonly #abort = new AbortController();
+  #metrics: Metrics | null = null;
+  #metricsServer: Promise<MetricsServer | null> = Promise.resolve(null);
 
   constructor(opts: DaemonOptions) {
     this.#opts = opts;
@@ -42,6 +49,7 @@ export class Daemon {
     this.#cfg = loadConfig(this.#opts.configPath);
     this.#store = Store.open(this.#cfg.dataDir);
     this.#orgs = loadOrgsFromStore(this.#cfg, this.#store);
+    this.#startMetrics();
     this.#schedule();
     this.#opts.log.info({ sites: this.#cfg.sites.filter((s) => s.enabled).length, orgs: this.#orgs.length }, 'leakwatch daemon started');
   }
@@ -53,6 +61,7 @@ export class Daemon {
       const orgs = loadOrgsFromStore(cfg, this.#store);
       this.#cfg = cfg;
       this.#orgs = orgs;
+      this.#metrics?.fingerprintCounts(this.#store.bundleHeaders().map((b) => b.header));
       this.#unschedule();
       this.#schedule();
       this.#opts.log.info({ sites: cfg.sites.filter((s) => s.enabled).length, orgs: orgs.length }, 'configuration reloaded');
@@ -75,11 +84,17 @@ export class Daemon {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#unschedule();
-    const grace = setTimeout(() => this.#abort.abort(), this.#opts.stopGraceMs ?? 30_000);
+    const grace = setTimeout(() => this.#abort.abort(), this.#opts.stopGraceMs ?? this.#cfg.daemon.stop_grace_ms);
     await Promise.allSettled([...this.#running.values()]);
     clearTimeout(grace);
+    await (await this.#metricsServer)?.close();
     this.#store.close();
     this.#opts.log.info({}, 'leakwatch daemon stopped');
+  }
+
+  /** Base URL of the metrics endpoint once it listens; null when metrics are off or it could not bind. */
+  async metricsUrl(): Promise<string | null> {
+    return (await this.#metricsServer)?.url ?? null;
   }
 
   /** Names of sites with a pass in flight. */
@@ -92,7 +107,7 @@ export class Daemon {
       const task = schedule(
         site.schedule,
         async () => {
-          const delayMs = Math.floor(Math.random() * (this.#opts.maxStartDelayMs ?? 5 * 60_000));
+          const delayMs = Math.floor(Math.random() * (this.#opts.maxStartDelayMs ?? this.#cfg.daemon.max_start_delay_ms));
           await new Promise((r) => setTimeout(r, delayMs));
           await this.#pass(site);
         },
@@ -107,8 +122,30 @@ export class Daemon {
     this.#tasks = [];
   }
 
+  // Listening is asynchronous while start() is not; a bind failure is logged and the daemon crawls on without metrics.
+  #startMetrics(): void {
+    const m = this.#cfg.metrics;
+    this.#metrics = this.#opts.metrics ?? (m.enabled ? createMetrics() : null);
+    if (!this.#metrics) return;
+    this.#metrics.fingerprintCounts(this.#store.bundleHeaders().map((b) => b.header));
+    this.#metrics.siteHealth(new CrawlState(this.#store).health());
+    if (!m.enabled) return;
+    this.#metricsServer = startMetricsServer({ metrics: this.#metrics, listen: m.listen, allowRemote: m.allow_remote, alive: () => !this.#stopping }).then(
+      (server) => {
+        this.#opts.log.info({ url: server.url }, 'metrics endpoint listening');
+        return server;
+      },
+      (err: unknown) => {
+        this.#opts.log.error({ code: (err as { code?: string }).code ?? 'LW_INTERNAL', msg_detail: (err as Error).message }, 'metrics endpoint not started');
+        return null;
+      },
+    );
+  }
+
   async #pass(site: SiteConfig): Promise<void> {
     if (this.#running.has(site.name) || this.#stopping) return;
+    const startedAt = new Date().toISOString();
+    const metrics = this.#metrics;
     const p = runSitePass(site, {
       cfg: this.#cfg,
       store: this.#store,
@@ -117,7 +154,14 @@ export class Daemon {
       fetchFactory: this.#opts.fetchFactory,
       signal: this.#abort.signal,
       shouldStop: () => this.#stopping,
-    }).catch((err) => this.#opts.log.error({ site: site.name, code: (err as { code?: string }).code ?? 'LW_INTERNAL' }, 'crawl pass failed'));
+      onFindings: metrics ? (findings) => metrics.findingsRecorded(findings) : undefined,
+    })
+      .then((result) => metrics?.passFinished(result, { health: new CrawlState(this.#store).health(site.name), startedAt }))
+      .catch((err) => {
+        const code = (err as { code?: string }).code ?? 'LW_INTERNAL';
+        metrics?.passFailed(site.name, code);
+        this.#opts.log.error({ site: site.name, code }, 'crawl pass failed');
+      });
     this.#running.set(site.name, p);
     try {
       await p;
