@@ -12,8 +12,8 @@ const KEY_PREFIX = 'leakwatch-key-v1:';
 
 /** Sub-keys for each use, so that one fingerprint family never reveals another. */
 export interface DerivedKeys {
-  /** HMAC-SHA256 key for identifier fingerprints. */
-  readonly identifier: Buffer;
+  /** SipHash-2-4 key (16 bytes) for identifier fingerprints. */
+  readonly identifier: Uint8Array;
   /** SipHash-2-4 key (16 bytes) for winnowed text fingerprints. */
   readonly winnow: Uint8Array;
   /** SipHash-2-4 key (16 bytes) for simhash shingle features. */
@@ -102,7 +102,7 @@ export function deriveKeys(key: Buffer): DerivedKeys {
   if (key.length !== KEY_BYTES) throw new LeakwatchError('LW_KEY_INVALID', `key must be ${KEY_BYTES} bytes`);
   const kcv = createHmac('sha256', key).update('leakwatch/v1/key-check').digest('hex').slice(0, 16);
   return Object.freeze({
-    identifier: derive(key, 'identifier', 32),
+    identifier: new Uint8Array(derive(key, 'identifier', 16)),
     winnow: new Uint8Array(derive(key, 'winnow', 16)),
     simhash: new Uint8Array(derive(key, 'simhash', 16)),
     kcv,

@@ -18,6 +18,53 @@ export const PROXIMITY_CHARS = 300;
 /** Documents longer than this (normalized characters) get no whole-document simhash. */
 export const SIMHASH_MAX_CHARS = 2 * 1024 * 1024;
 const SIMHASH_MAX_DISTANCE = 3;
+/** Joins rows in a batch; NUL stops identifier patterns from matching across rows. */
+const ROW_SEPARATOR = '\n\u0000';
+const ROW_BATCH_CHARS = 512 * 1024;
+
+/**
+ * Every match of `re` in `text`; with an anchor, only in the regions around
+ * occurrences of its literal (match offsets are still relative to `text`).
+ */
+export function* matchesIn(re: RegExp, anchor: IdentifierType['anchor'], text: string): Generator<RegExpExecArray> {
+  const regions: [number, number][] = [];
+  if (anchor) {
+    for (let at = text.indexOf(anchor.literal); at !== -1; at = text.indexOf(anchor.literal, at + 1)) {
+      const lo = Math.max(0, at - anchor.before);
+      const hi = Math.min(text.length, at + anchor.literal.length + anchor.after);
+      const last = regions[regions.length - 1];
+      if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
+      else regions.push([lo, hi]);
+    }
+  } else {
+    regions.push([0, text.length]);
+  }
+  for (const [lo, hi] of regions) {
+    const part = lo === 0 && hi === text.length ? text : text.slice(lo, hi);
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(part)) !== null) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      if (lo !== 0) m.index += lo;
+      yield m;
+    }
+  }
+}
+
+/** Index of the row containing offset `at` (rowStarts ascending, rowStarts[0] = 0). */
+function rowIndex(rowStarts: Int32Array, at: number): number {
+  let lo = 0;
+  let hi = rowStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (rowStarts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
 
 /** What the matcher reports when a document ends. */
 export interface DocumentResult {
@@ -59,6 +106,9 @@ interface OrgDocState {
 
 interface DocState {
   ref: DocumentRef;
+  rows: string[];
+  rowStarts: number[];
+  rowChars: number;
   normalizer: TextNormalizer;
   carry: string;
   normTail: string;
@@ -102,6 +152,9 @@ export class DocumentMatcher implements DocumentSink {
   begin(ref: DocumentRef): void {
     this.#stack.push({
       ref,
+      rows: [],
+      rowStarts: [],
+      rowChars: 0,
       normalizer: new TextNormalizer(),
       carry: '',
       normTail: '',
@@ -126,20 +179,36 @@ export class DocumentMatcher implements DocumentSink {
     const doc = this.#stack[this.#stack.length - 1];
     if (!doc) return;
     if (part.kind === 'row') {
+      // Rows are matched in batches: one regex pass over many rows is far cheaper than one per row.
       const text = part.cells.join('\t');
-      this.#detect(doc, text, 0, true);
-      this.#feedText(doc, `${text}\n`);
+      doc.rowStarts.push(doc.rowChars);
+      doc.rows.push(text);
+      doc.rowChars += text.length + ROW_SEPARATOR.length;
+      if (doc.rowChars >= ROW_BATCH_CHARS) this.#flushRows(doc);
     } else {
+      this.#flushRows(doc);
       const text = doc.carry + part.text;
-      this.#detect(doc, text, doc.carry.length, false);
+      this.#detect(doc, text, doc.carry.length, null);
       doc.carry = text.length > PROXIMITY_CHARS ? text.slice(text.length - PROXIMITY_CHARS) : text;
       this.#feedText(doc, part.text);
     }
   }
 
+  #flushRows(doc: DocState): void {
+    if (doc.rows.length === 0) return;
+    const text = doc.rows.join(ROW_SEPARATOR);
+    const starts = Int32Array.from(doc.rowStarts);
+    doc.rows = [];
+    doc.rowStarts = [];
+    doc.rowChars = 0;
+    this.#detect(doc, text, 0, starts);
+    this.#feedText(doc, `${text}\n`);
+  }
+
   end(ref: DocumentRef, meta: { sha256: string; size: number }): void {
     const doc = this.#stack.pop();
     if (!doc) return;
+    this.#flushRows(doc);
     this.#feedNormalized(doc, doc.normalizer.flush());
     for (const st of doc.orgs) st.winnower.end(st.onFingerprint);
     const findings: Finding[] = [];
@@ -167,20 +236,17 @@ export class DocumentMatcher implements DocumentSink {
     this.#deps.onIssue?.(issue);
   }
 
-  /** Finds primary identifiers in `text` (accepting only matches that end after `from`) and checks corroboration. */
-  #detect(doc: DocState, text: string, from: number, isRow: boolean): void {
+  /**
+   * Finds primary identifiers in `text` (accepting only matches that end after
+   * `from`) and checks corroboration: within the match's row when `rowStarts`
+   * gives the row offsets of a batch, else within PROXIMITY_CHARS.
+   */
+  #detect(doc: DocState, text: string, from: number, rowStarts: Int32Array | null): void {
     for (const g of this.#groups) {
-      const re = g.pattern;
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(text)) !== null) {
-        if (m[0].length === 0) {
-          re.lastIndex++;
-          continue;
-        }
+      for (const m of matchesIn(g.pattern, g.impl.anchor, text)) {
         const end = m.index + m[0].length;
         if (end <= from) continue;
-        const canon = g.impl.normalize(m[0], { region: g.region });
+        const canon = g.impl.scanKey?.(m[0], { region: g.region }) ?? g.impl.normalize(m[0], { region: g.region });
         if (canon === null) continue;
         for (const t of g.targets) {
           const org = this.#deps.orgs[t.org]!;
@@ -196,9 +262,17 @@ export class DocumentMatcher implements DocumentSink {
             }
             hit.primary.add(t.field);
             // The hit itself is cut out: an e-mail like matti.virtanen@… must not corroborate its own name.
-            const from = isRow ? 0 : Math.max(0, m.index - PROXIMITY_CHARS);
-            const to = isRow ? text.length : Math.min(text.length, end + PROXIMITY_CHARS);
-            const window = `${text.slice(from, m.index)}\t${text.slice(end, to)}`;
+            let lo: number;
+            let hi: number;
+            if (rowStarts) {
+              const r = rowIndex(rowStarts, m.index);
+              lo = rowStarts[r]!;
+              hi = r + 1 < rowStarts.length ? rowStarts[r + 1]! - ROW_SEPARATOR.length : text.length;
+            } else {
+              lo = Math.max(0, m.index - PROXIMITY_CHARS);
+              hi = Math.min(text.length, end + PROXIMITY_CHARS);
+            }
+            const window = `${text.slice(lo, m.index)}\t${text.slice(end, hi)}`;
             corroborate(org, rec, window, hit);
           }
         }
@@ -324,7 +398,7 @@ function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit)
     } else if (f.impl.pattern) {
       const re = new RegExp(f.impl.pattern.source, f.impl.pattern.flags.includes('g') ? f.impl.pattern.flags : `${f.impl.pattern.flags}g`);
       for (const m of window.matchAll(re)) {
-        const canon = f.impl.normalize(m[0], { region: f.region });
+        const canon = f.impl.scanKey?.(m[0], { region: f.region }) ?? f.impl.normalize(m[0], { region: f.region });
         if (canon === null) continue;
         const fp = org.hasher.hash(f.label, canon);
         s.add(`${fp.hi}:${fp.lo}`);

@@ -33,5 +33,7 @@ export const email: IdentifierType = {
     `(?<![\\p{L}\\p{N}_.%+'-])[\\p{L}\\p{N}._%+'-]{1,64}@(?:[\\p{L}\\p{N}-]{1,63}\\.){1,8}\\p{L}{2,63}(?![\\p{L}\\p{N}_-])`,
     'gu',
   ),
+  // Local part up to 64 characters, domain up to 8 labels of 63.
+  anchor: { literal: '@', before: 65, after: 8 * 64 + 64 },
   normalize,
 };

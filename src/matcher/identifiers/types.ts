@@ -39,4 +39,17 @@ export interface IdentifierType {
    */
   readonly pattern: RegExp | null;
   normalize(raw: string, options?: NormalizeOptions): string | null;
+  /**
+   * Optional cheaper canonicalization for scanning. For every value that
+   * `normalize` accepts it must return exactly the same string; for invalid
+   * values it may return anything (their fingerprints were never enrolled, so
+   * they cannot match). Null means "use normalize".
+   */
+  scanKey?(raw: string, options?: NormalizeOptions): string | null;
+  /**
+   * A literal every match contains, with how far a match can reach before and
+   * after it. Scanners then run `pattern` only around occurrences of the
+   * literal instead of over the whole text (e-mail: '@').
+   */
+  readonly anchor?: { literal: string; before: number; after: number };
 }

@@ -61,3 +61,31 @@ describe('phone pattern', () => {
     }
   });
 });
+
+describe('phone scanKey (the fast path used while scanning)', () => {
+  it('equals normalize for every valid number it does not decline, in all written forms', async () => {
+    const fc = (await import('fast-check')).default;
+    const { phone: ph } = await import('../../../src/matcher/identifiers/phone.js');
+    const { makeFiPhone, createRng } = await import('../../../src/matcher/identifiers/synthetic.js');
+    const forms = (n: string) => {
+      const d = n.replace(/\D/g, '').replace(/^358/, '');
+      const nat = d.startsWith('0') ? d : `0${d}`;
+      return [n, nat, `+358${nat.slice(1)}`, `+358 ${nat.slice(1, 3)} ${nat.slice(3)}`, `00358${nat.slice(1)}`, `+358 (0)${nat.slice(1)}`, `+358 0${nat.slice(1)}`, `${nat.slice(0, 3)}-${nat.slice(3)}`];
+    };
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        for (const f of forms(makeFiPhone(createRng(seed)))) {
+          const full = ph.normalize(f, { region: 'FI' });
+          const fast = ph.scanKey!(f, { region: 'FI' });
+          if (full !== null && fast !== null) {
+            compared++;
+            if (fast !== full) throw new Error(`${f}: ${fast} != ${full}`);
+          }
+        }
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+    if (compared < 1000) throw new Error(`only ${compared} comparisons`);
+  });
+});

@@ -1,0 +1,11 @@
+/** Child for the zip benchmark: scans one archive and prints its peak RSS (KiB). */
+import { readFileSync } from 'node:fs';
+import { loadOrgIndex } from '../../src/matcher/org-index.js';
+import { scanPaths } from '../../src/scan/scan-files.js';
+
+const [zip, bundle, key] = process.argv.slice(2) as [string, string, string];
+const org = loadOrgIndex(readFileSync(bundle), Buffer.from(key, 'base64'), { where: bundle });
+let findings = 0;
+const t0 = Date.now();
+await scanPaths([zip], { orgs: [org], onDocument: (r) => (findings += r.findings.length) });
+console.log(`findings=${findings} ms=${Date.now() - t0} maxRSS=${process.resourceUsage().maxRSS}`);

@@ -1,0 +1,235 @@
+/**
+ * Matcher benchmark (issue 2): enroll N synthetic records (6 fields) and M notes,
+ * scan a mixed corpus (CSV dumps, JSON Lines, free-text notes, unrelated text),
+ * and compare in the same run with `grep -F -f` over the plaintext identifier
+ * list and `sha256sum` over the same corpus. Prints figures; never fails on timing.
+ *
+ *   npx tsx bench/matcher.bench.ts                 # full: 1,000,000 records, 100,000 notes, 1 GB corpus
+ *   npx tsx bench/matcher.bench.ts --scale 0.05    # quick
+ *   options: --dir DIR (work dir, default bench/out/matcher), --skip-grep, --skip-zip
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parse as parseYaml } from 'yaml';
+import { Zip, ZipDeflate } from 'fflate';
+import { CLINIC_MAPPING_YAML, finnishDate, makeFiller, makeNotes, makePatients, reformatPhone, reverseName, type Patient } from '../src/demo/synthetic-clinic.js';
+import { enroll } from '../src/enroll/enroll.js';
+import { parseMapping } from '../src/enroll/mapping.js';
+import { generateKey } from '../src/keys/org-key.js';
+import { createRng } from '../src/matcher/identifiers/synthetic.js';
+import { loadOrgIndex } from '../src/matcher/org-index.js';
+import { scanPaths } from '../src/scan/scan-files.js';
+import { Store } from '../src/store/store.js';
+import { printTable } from './lib/print-table.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const scale = Number(opt('scale', '1'));
+const dir = resolve(opt('dir', 'bench/out/matcher'));
+const N_RECORDS = Math.round(1_000_000 * scale);
+const N_NOTES = Math.round(100_000 * scale);
+const CORPUS_BYTES = Math.round(1_000_000_000 * scale);
+const mb = (b: number) => (b / 1e6).toFixed(1);
+const secs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+
+function csvLine(cells: string[], d = ','): string {
+  return cells.map((c) => (c.includes(d) || c.includes('"') ? `"${c.replace(/"/g, '""')}"` : c)).join(d);
+}
+
+async function writeStreamed(path: string, target: number, next: () => string): Promise<number> {
+  const out = createWriteStream(path);
+  let n = 0;
+  while (n < target) {
+    const chunk = next();
+    n += Buffer.byteLength(chunk);
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+  return n;
+}
+
+async function main(): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'notes'), { recursive: true });
+  mkdirSync(join(dir, 'corpus'), { recursive: true });
+  console.log(`matcher benchmark: ${N_RECORDS} records, ${N_NOTES} notes, ${mb(CORPUS_BYTES)} MB corpus, node ${process.version}, ${availableParallelism()} cores`);
+
+  // 1. The organization's data.
+  let t0 = process.hrtime.bigint();
+  const patients = makePatients(N_RECORDS, 101);
+  const rec = createWriteStream(join(dir, 'patients.csv'));
+  rec.write('patient_id,hetu,full_name,email,phone,birth_date,mrn\n');
+  for (const p of patients) rec.write(`${csvLine([p.patient_id, p.hetu, p.full_name, p.email, p.phone, p.birth_date, p.mrn])}\n`);
+  await new Promise<void>((r) => rec.end(() => r()));
+  const notes = makeNotes(N_NOTES, 102, 220);
+  for (const n of notes) writeFileSync(join(dir, n.ref), n.text);
+  console.log(`generated org data in ${secs(t0).toFixed(1)} s`);
+
+  // 2. Enroll.
+  const key = generateKey();
+  t0 = process.hrtime.bigint();
+  const header = await enroll({
+    org: 'bench-org',
+    key,
+    mapping: parseMapping(parseYaml(CLINIC_MAPPING_YAML), 'mapping'),
+    recordFiles: [join(dir, 'patients.csv')],
+    documentsDir: join(dir, 'notes'),
+    out: join(dir, 'bench.lwb'),
+  });
+  const enrollS = secs(t0);
+  const bundleBytes = statSync(join(dir, 'bench.lwb')).size;
+  const store = Store.open(join(dir, 'var'));
+  store.importBundle(header, readFileSync(join(dir, 'bench.lwb')));
+  store.close();
+  const storeBytes = statSync(join(dir, 'var', 'leakwatch.sqlite')).size;
+
+  // 3. Memory per identifier fingerprint: load the bundle into lookup structures.
+  global.gc?.();
+  const before = process.memoryUsage();
+  const org = loadOrgIndex(readFileSync(join(dir, 'bench.lwb')), key, { where: 'bench', watchTerms: ['Lakeside Therapy Centre'] });
+  global.gc?.();
+  const after = process.memoryUsage();
+  const idBytes = org.ids.byteLength + org.bundle.ids.field.byteLength;
+  const perId = idBytes / Math.max(1, header.counts.identifier_fingerprints);
+  const heapDelta = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+
+  // 4. The corpus: 40% CSV dumps, 20% JSON Lines, 20% free-text notes, 20% unrelated text. ~1% of rows are enrolled records.
+  t0 = process.hrtime.bigint();
+  const others = makePatients(Math.min(400_000, Math.max(10_000, Math.round(400_000 * scale))), 103, 5_000_000);
+  const rng = createRng(104);
+  const pickEnrolled = (): Patient => patients[Math.floor(rng() * patients.length)]!;
+  const pickOther = (): Patient => others[Math.floor(rng() * others.length)]!;
+  const fileSize = Math.max(5_000_000, Math.min(50_000_000, Math.round(CORPUS_BYTES / 20)));
+  let written = 0;
+  let fileNo = 0;
+  const plan: [string, number][] = [['csv', 0.4], ['jsonl', 0.2], ['notes', 0.2], ['text', 0.2]];
+  let plantedRecords = 0;
+  for (const [kind, share] of plan) {
+    let target = CORPUS_BYTES * share;
+    while (target > 0) {
+      const size = Math.min(fileSize, target);
+      const path = join(dir, 'corpus', `${String(fileNo++).padStart(3, '0')}-${kind}.${kind === 'csv' ? 'csv' : kind === 'jsonl' ? 'jsonl' : 'txt'}`);
+      let first = true;
+      const n = await writeStreamed(path, size, () => {
+        const lines: string[] = [];
+        if (first && kind === 'csv') lines.push('hetu;nimi;syntynyt;puhelin;email');
+        first = false;
+        for (let i = 0; i < 200; i++) {
+          const enrolled = rng() < 0.01;
+          const p = enrolled ? pickEnrolled() : pickOther();
+          if (enrolled && kind !== 'text') plantedRecords++;
+          if (kind === 'csv') lines.push(csvLine([p.hetu.toLowerCase(), reverseName(p.full_name), finnishDate(p.birth_date), reformatPhone(p.phone, i), p.email.toUpperCase()], ';'));
+          else if (kind === 'jsonl') lines.push(JSON.stringify({ id: p.hetu, name: p.full_name, contact: { email: p.email, phone: p.phone } }));
+          else if (kind === 'notes') {
+            if (i % 40 === 0) lines.push(`Client ${p.full_name} (${p.email}) called on ${finnishDate(p.birth_date)}.`);
+            else if (i % 40 === 1 && rng() < 0.2) lines.push(notes[Math.floor(rng() * notes.length)]!.text.slice(200, 500));
+            else lines.push(makeFiller(rng, 30));
+          } else lines.push(makeFiller(rng, 30));
+        }
+        return `${lines.join('\n')}\n`;
+      });
+      written += n;
+      target -= n;
+    }
+  }
+  const corpusFiles = Array.from({ length: fileNo }, (_, i) => i);
+  console.log(`generated ${mb(written)} MB corpus in ${fileNo} files in ${secs(t0).toFixed(1)} s (${plantedRecords} enrolled rows planted)`);
+
+  // 5. Scan, one core.
+  t0 = process.hrtime.bigint();
+  let findings = 0;
+  const summary = await scanPaths([join(dir, 'corpus')], { orgs: [org], onDocument: (r) => (findings += r.findings.length) });
+  const scan1 = secs(t0);
+
+  // 6. Scan, all cores (one worker per core, files split round-robin; each worker loads the bundle itself).
+  const cores = availableParallelism();
+  t0 = process.hrtime.bigint();
+  const files = summary.files;
+  void files;
+  const parts: string[][] = Array.from({ length: cores }, () => []);
+  const names = execFileSync('ls', [join(dir, 'corpus')], { encoding: 'utf8' }).trim().split('\n');
+  names.forEach((n, i) => parts[i % cores]!.push(join(dir, 'corpus', n)));
+  const workerFindings = await Promise.all(
+    parts.map(
+      (paths) =>
+        new Promise<number>((res, rej) => {
+          // Workers do not inherit tsx's loader: register it, then load the TypeScript worker.
+          const url = new URL('./lib/scan-worker.ts', import.meta.url).href;
+          const w = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`, {
+            eval: true,
+            workerData: { paths, bundle: join(dir, 'bench.lwb'), key: key.toString('base64') },
+          });
+          w.once('message', (m: number) => res(m));
+          w.once('error', rej);
+        }),
+    ),
+  );
+  const scanAll = secs(t0);
+
+  // 7. References on the same corpus.
+  t0 = process.hrtime.bigint();
+  spawnSync('sha256sum', names.map((n) => join(dir, 'corpus', n)), { stdio: 'ignore' });
+  const shaS = secs(t0);
+  let grepS: number | null = null;
+  if (!args.includes('--skip-grep')) {
+    const pats = createWriteStream(join(dir, 'patterns.txt'));
+    for (const p of patients) pats.write(`${p.hetu}\n${p.email}\n${p.phone}\n`);
+    await new Promise<void>((r) => pats.end(() => r()));
+    t0 = process.hrtime.bigint();
+    const g = spawnSync('grep', ['-F', '-i', '-c', '-f', join(dir, 'patterns.txt'), ...names.map((n) => join(dir, 'corpus', n))], { stdio: ['ignore', 'ignore', 'ignore'], timeout: 900_000 });
+    grepS = g.error ? null : secs(t0);
+  }
+
+  // 8. A 1 GB zip (scaled) scanned in a child process, for peak RSS.
+  let zipRss: number | null = null;
+  let zipBytes = 0;
+  if (!args.includes('--skip-zip')) {
+    const zpath = join(dir, 'dump.zip');
+    const out = createWriteStream(zpath);
+    const zip = new Zip((err, chunk, final) => {
+      if (err) throw err;
+      out.write(chunk);
+      if (final) out.end();
+    });
+    for (const n of names) {
+      const entry = new ZipDeflate(`dump/${n}`, { level: 1 });
+      zip.add(entry);
+      for await (const c of createReadStream(join(dir, 'corpus', n), { highWaterMark: 1 << 20 })) entry.push(c as Uint8Array);
+      entry.push(new Uint8Array(0), true);
+    }
+    zip.end();
+    await new Promise<void>((r) => out.once('close', () => r()));
+    zipBytes = statSync(zpath).size;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/scan-rss.ts'), zpath, join(dir, 'bench.lwb'), key.toString('base64')], { encoding: 'utf8' });
+    zipRss = Number(/maxRSS=(\d+)/.exec(child.stdout)?.[1] ?? NaN) / 1024;
+  }
+
+  printTable('enrollment', [
+    ['what', 'value'],
+    ['records / notes', `${N_RECORDS} / ${N_NOTES}`],
+    ['enroll time', `${enrollS.toFixed(1)} s`],
+    ['identifier fingerprints', String(header.counts.identifier_fingerprints)],
+    ['corroborating fingerprints', String(header.counts.corroborating_fingerprints)],
+    ['text fingerprints (boilerplate dropped)', `${header.counts.document_fingerprints} (${header.counts.boilerplate_fingerprints})`],
+    ['bundle size', `${mb(bundleBytes)} MB`],
+    ['store size after import', `${mb(storeBytes)} MB`],
+    ['identifier index bytes per fingerprint', perId.toFixed(1)],
+    ['whole loaded org (heap+buffers) per identifier fp', (heapDelta / Math.max(1, header.counts.identifier_fingerprints)).toFixed(1)],
+  ]);
+  printTable('scan of the same corpus', [
+    ['method', 'seconds', 'MB/s', 'note'],
+    ['leakwatch scan, 1 core', scan1.toFixed(1), mb(written / scan1), `${findings} findings, ${summary.documents} documents`],
+    [`leakwatch scan, ${cores} workers`, scanAll.toFixed(1), mb(written / scanAll), `${workerFindings.reduce((a, b) => a + b, 0)} findings`],
+    ['sha256sum', shaS.toFixed(1), mb(written / shaS), 'reference: hashing only'],
+    ['grep -F -i -f (plaintext ids)', grepS === null ? 'skipped' : grepS.toFixed(1), grepS === null ? '-' : mb(written / grepS), `${N_RECORDS * 3} plaintext patterns, exact strings only`],
+  ]);
+  if (zipRss !== null) printTable('zip', [['what', 'value'], ['zip size', `${mb(zipBytes)} MB (${mb(written)} MB inside)`], ['peak RSS scanning it', `${zipRss.toFixed(0)} MB`]]);
+}
+
+await main();
