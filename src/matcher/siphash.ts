@@ -1,9 +1,8 @@
 /**
- * SipHash-2-4 (Aumasson & Bernstein, 2012), the keyed PRF for bulk document
- * fingerprints. A scan can select tens of millions of winnowing and shingle
- * fingerprints, and node's createHmac costs a microsecond or more per call;
- * SipHash on two 32-bit halves costs a few tens of nanoseconds and needs no
- * BigInt. Identifier hashes, far fewer and brute-forceable, stay on HMAC-SHA256.
+ * SipHash-2-4 (Aumasson & Bernstein, 2012), the keyed PRF for every stored
+ * fingerprint (identifiers, winnowing, simhash shingles). A scan computes
+ * millions of them, and node's createHmac costs a microsecond or more per call;
+ * SipHash on two 32-bit halves costs a few tens of nanoseconds and needs no BigInt.
  */
 import { LeakwatchError } from '../errors.js';
 
