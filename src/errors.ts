@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'LW_ABORTED'
   | 'LW_NETWORK'
   | 'LW_DELIVERY'
-  | 'LW_INTERNAL';
+  | 'LW_INTERNAL'
+  | 'LW_CHECK_FAILED';
 
 export interface LeakwatchErrorOptions {
   cause?: unknown;

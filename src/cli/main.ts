@@ -2,13 +2,16 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { LeakwatchError } from '../errors.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerCrawl } from './commands/crawl.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerEnroll } from './commands/enroll.js';
 import { registerImport } from './commands/import.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerScan } from './commands/scan.js';
+import { registerStatus } from './commands/status.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -19,7 +22,7 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError(false)
     .exitOverride();
-  for (const register of [registerKeygen, registerEnroll, registerImport, registerScan, registerInspect, registerCrawl, registerDemo]) {
+  for (const register of [registerKeygen, registerEnroll, registerImport, registerScan, registerInspect, registerCrawl, registerAlerts, registerStatus, registerDoctor, registerDemo]) {
     register(program);
   }
   program.commands.forEach((c) => c.exitOverride());

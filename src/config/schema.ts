@@ -205,6 +205,8 @@ export const configSchema = z.strictObject({
     })
     .default({ max_start_delay_ms: 5 * 60_000, stop_grace_ms: 30_000 }),
   metrics: metricsSchema.default(() => metricsSchema.parse({})),
+  operator: operatorSchema.default(() => operatorSchema.parse({})),
+  alerts: alertsSchema.default(() => alertsSchema.parse({})),
 });
 
 export type KeyRef = z.infer<typeof keyRefSchema>;

@@ -14,6 +14,8 @@ import type { Finding } from '../matcher/findings.js';
 import type { OrgIndex } from '../matcher/org-index.js';
 import type { CrawlState, HealthState, PassStats } from '../store/crawl-state.js';
 import type { ScannedDocument, Store } from '../store/store.js';
+import { recordFindings, type DocumentSimhash } from '../alerts/record-findings.js';
+import type { AlertingConfig } from '../alerts/types.js';
 import { parseListing, parsePost, rewritePostUrl, sameSiteLinks } from './page-parse.js';
 import type { SiteProfile } from './profiles/schema.js';
 import { RequestGate } from './request-gate.js';
@@ -36,6 +38,8 @@ export interface CrawlDeps {
   log?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
   onFindings?: (findings: Finding[]) => void;
   onIssue?: (issue: ExtractIssue) => void;
+  /** Alert sinks to queue notifications for in the findings' transaction; without it the delivery worker fans out. */
+  alerting?: AlertingConfig;
 }
 
 export interface PassResult {
@@ -155,6 +159,9 @@ async function tryLocation(ctx: PassCtx, loc: string, start: string): Promise<'o
   return 'ok';
 }
 
+/** True while the pass may still send `max_pages` requests (pages and attachments alike). */
+const underRequestBudget = (ctx: PassCtx, share = 1): boolean => ctx.stats.requests < Math.ceil(ctx.site.limits.max_pages * share);
+
 /** Walks the listing pages; returns the post items, or 'seized'. */
 async function walkListing(ctx: PassCtx, start: string): Promise<{ url: string }[] | 'seized'> {
   const profile = ctx.profile as Extract<SiteProfile, { kind: 'listing' }>;
@@ -162,7 +169,8 @@ async function walkListing(ctx: PassCtx, start: string): Promise<{ url: string }
   const seen = new Set<string>();
   let url: string | null = start;
   let first = true;
-  while (url && !ctx.visited.has(url) && ctx.stats.pages < ctx.site.limits.max_pages) {
+  // Endless pagination may take at most half the budget: the posts found on the real pages must still be fetched.
+  while (url && !ctx.visited.has(url) && underRequestBudget(ctx, 0.5)) {
     ctx.visited.add(url);
     const page = await fetchPage(ctx, url, 'listing', first);
     first = false;
@@ -195,14 +203,15 @@ async function crawlPost(ctx: PassCtx, listedUrl: string): Promise<void> {
   let url: string | null = rewritePostUrl(listedUrl, profile);
   let kind: 'post' | 'page' = 'post';
   if (listedUrl !== url) ctx.deps.state.saw({ site: ctx.site.name, url: listedUrl, kind: 'post' }, now(ctx.deps));
-  while (url && !ctx.visited.has(url) && ctx.stats.pages < ctx.site.limits.max_pages) {
+  while (url && !ctx.visited.has(url) && underRequestBudget(ctx)) {
     ctx.visited.add(url);
     const page = await fetchPage(ctx, url, kind, false);
     kind = 'page';
     if (page === 'not-modified' || page === null) return;
     const parsed = parsePost(page.html, url, profile);
     for (const att of parsed.attachments) {
-      if (ctx.deps.shouldStop?.()) return;
+      // A post linking 100,000 files must not keep the pass fetching for hours.
+      if (ctx.deps.shouldStop?.() || !underRequestBudget(ctx)) return;
       await fetchAttachment(ctx, att);
     }
     url = parsed.next;
@@ -216,7 +225,7 @@ async function crawlGeneric(ctx: PassCtx, start: string): Promise<number | 'seiz
   for (let depth = 0; depth <= ctx.site.limits.max_depth && frontier.length; depth++) {
     const next: string[] = [];
     for (const url of frontier) {
-      if (ctx.visited.has(url) || ctx.stats.pages >= ctx.site.limits.max_pages) continue;
+      if (ctx.visited.has(url) || !underRequestBudget(ctx)) continue;
       ctx.visited.add(url);
       const page = await fetchPage(ctx, url, depth === 0 ? 'listing' : 'page', depth === 0);
       if (page === 'not-modified') {
@@ -279,6 +288,11 @@ async function fetchPage(
   const chunks: Buffer[] = [];
   try {
     for await (const c of res.body) chunks.push(Buffer.from(c));
+  } catch (err) {
+    // A body that breaks off or trips a limit (a compression bomb, a stall) costs this page, not the pass.
+    if (propagate || ctx.signal.aborted || (err as LeakwatchError).code === 'LW_PROXY_UNREACHABLE') throw err;
+    ctx.deps.log?.warn({ site: ctx.site.name, code: (err as LeakwatchError).code ?? 'LW_INTERNAL' }, 'page skipped');
+    return null;
   } finally {
     charge(ctx, res.bytesReceived());
   }
@@ -345,6 +359,7 @@ async function matchStream(
   const { deps } = ctx;
   const findings: Finding[] = [];
   const docs: ScannedDocument[] = [];
+  const simhashes: DocumentSimhash[] = [];
   let top: { sha256: string; size: number } | null = null;
   const matcher = new DocumentMatcher(
     {
@@ -353,6 +368,7 @@ async function matchStream(
       onDocument: (r) => {
         ctx.stats.documents++;
         findings.push(...r.findings);
+        for (const h of r.simhashes) simhashes.push({ ...h, sha256: r.sha256 });
         docs.push({
           sha256: r.sha256,
           size: r.size,
@@ -376,7 +392,7 @@ async function matchStream(
   } finally {
     if (received() > 0) charge(ctx, received());
   }
-  deps.store.recordScan(findings, docs);
+  recordFindings(deps.store, { findings, docs, simhashes, site: ctx.site.name }, { clock: deps.clock, config: deps.alerting });
   ctx.stats.findings += findings.length;
   if (findings.length) deps.onFindings?.(findings);
   if (top) {

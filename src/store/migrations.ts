@@ -89,4 +89,90 @@ export const MIGRATIONS: readonly string[] = [
     findings INTEGER NOT NULL DEFAULT 0
   ) STRICT;
   `,
+  // 3: alerts (one per org and source document), their sightings and references, the delivery outbox
+  `
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    org TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('low','medium','high','critical')),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','acked')),
+    source_url TEXT,
+    source_path TEXT,
+    source_entry TEXT,
+    location TEXT NOT NULL,
+    site TEXT,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1,
+    planned_revision INTEGER NOT NULL DEFAULT 0,
+    acked_at TEXT
+  ) STRICT;
+  CREATE INDEX alerts_by_org ON alerts (org, last_seen);
+  CREATE INDEX alerts_by_location ON alerts (org, location);
+  CREATE TABLE alert_sightings (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alerts (id),
+    match TEXT NOT NULL CHECK (match IN ('new','sha256','simhash','location')),
+    distance INTEGER,
+    source_url TEXT,
+    source_path TEXT,
+    source_entry TEXT,
+    site TEXT,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    seen_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX sightings_by_alert ON alert_sightings (alert_id);
+  CREATE INDEX sightings_by_sha ON alert_sightings (sha256);
+  CREATE TABLE alert_simhashes (
+    alert_id TEXT NOT NULL REFERENCES alerts (id),
+    org TEXT NOT NULL,
+    hi INTEGER NOT NULL,
+    lo INTEGER NOT NULL,
+    b0 INTEGER NOT NULL,
+    b1 INTEGER NOT NULL,
+    b2 INTEGER NOT NULL,
+    b3 INTEGER NOT NULL,
+    PRIMARY KEY (alert_id, hi, lo)
+  ) STRICT;
+  CREATE INDEX simhash_b0 ON alert_simhashes (org, b0);
+  CREATE INDEX simhash_b1 ON alert_simhashes (org, b1);
+  CREATE INDEX simhash_b2 ON alert_simhashes (org, b2);
+  CREATE INDEX simhash_b3 ON alert_simhashes (org, b3);
+  CREATE TABLE alert_items (
+    alert_id TEXT NOT NULL REFERENCES alerts (id),
+    kind TEXT NOT NULL CHECK (kind IN ('record','document','canary','term')),
+    ref TEXT NOT NULL,
+    confidence TEXT NOT NULL CHECK (confidence IN ('low','medium','high')),
+    fields_json TEXT,
+    overlap REAL,
+    first_seen TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (alert_id, kind, ref)
+  ) STRICT;
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL CHECK (channel IN ('alert','operator')),
+    alert_id TEXT,
+    revision INTEGER,
+    event_id INTEGER,
+    org TEXT,
+    sink TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    payload_json TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','sending','delivered','failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT,
+    failed_at TEXT
+  ) STRICT;
+  CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+  CREATE INDEX outbox_by_alert ON outbox (alert_id);
+  ALTER TABLE operator_events ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

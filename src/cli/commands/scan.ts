@@ -8,6 +8,9 @@ import { scanPaths } from '../../scan/scan-files.js';
 import { Store, type ScannedDocument } from '../../store/store.js';
 import { loadOrgFromFiles, loadOrgsFromStore } from '../../matcher/load-orgs.js';
 import { findingJson, findingsText } from '../output.js';
+import { deliverPending } from '../../alerts/delivery-worker.js';
+import { recordFindings, type DocumentSimhash } from '../../alerts/record-findings.js';
+import { createLogger } from '../../log/logger.js';
 
 interface ScanOpts {
   config?: string;
@@ -38,11 +41,16 @@ export function registerScan(program: Command): void {
         if (orgs.length === 0) {
           throw new LeakwatchError('LW_USAGE', "no organization to match: import a bundle ('leakwatch import') for an org in the config, or pass --bundle and --key");
         }
-        const pending: { findings: Finding[]; docs: ScannedDocument[] } = { findings: [], docs: [] };
+        const pending: { findings: Finding[]; docs: ScannedDocument[]; simhashes: DocumentSimhash[] } = { findings: [], docs: [], simhashes: [] };
+        let recorded = 0;
         const flush = () => {
-          if (store && opts.store && (pending.findings.length || pending.docs.length)) store.recordScan(pending.findings, pending.docs);
+          if (store && opts.store && (pending.findings.length || pending.docs.length)) {
+            recordFindings(store, pending, { config: cfg });
+            recorded += pending.findings.length;
+          }
           pending.findings = [];
           pending.docs = [];
+          pending.simhashes = [];
         };
         const limits = {
           maxDepth: cfg.extract.max_depth,
@@ -57,6 +65,7 @@ export function registerScan(program: Command): void {
           onDocument: (r, doc) => {
             pending.findings.push(...r.findings);
             pending.docs.push(doc);
+            for (const h of r.simhashes) pending.simhashes.push({ ...h, sha256: r.sha256 });
             if (opts.json) for (const f of r.findings) process.stdout.write(`${findingJson(f)}\n`);
             else if (r.findings.length) process.stdout.write(`${findingsText(r.findings)}\n`);
             if (pending.docs.length >= 500) flush();
@@ -67,6 +76,8 @@ export function registerScan(program: Command): void {
           },
         });
         flush();
+        // One delivery attempt now; whatever fails stays queued for the daemon's worker.
+        if (store && recorded) await deliverPending(store, cfg, createLogger({ level: cfg.log.level }));
         if (!opts.json) {
           process.stdout.write(
             `scanned ${summary.files} file(s), ${summary.documents} document(s), ${(summary.bytes / 1e6).toFixed(1)} MB for ${orgs.length} organization(s): ${summary.findings} finding(s), ${summary.issues} issue(s)\n`,
