@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { LeakwatchError } from '../errors.js';
 import type { DocumentResult } from '../matcher/document-matcher.js';
 import { maxSeverity, type Finding, type Severity } from '../matcher/findings.js';
 import { hamming64 } from '../matcher/simhash.js';
@@ -57,7 +58,7 @@ export function recordFindings(store: Store, input: RecordInput, opts: RecordOpt
       const touched = new Map<string, { created: boolean; notify: number | null }>();
       for (const g of groupFindings(input.findings)) {
         const sims = (input.simhashes ?? []).filter((s) => s.sha256 === g.source.sha256 && s.org === g.org);
-        const r = upsertAlert(db, g, sims, siteOf(g.source.url, input.site), now);
+        const r = upsertAlert(db, g, sims, siteOf(g.source.url, input.site));
         const prev = touched.get(r.id);
         touched.set(r.id, { created: (prev?.created ?? false) || r.created, notify: r.notify ?? prev?.notify ?? null });
       }
@@ -65,6 +66,7 @@ export function recordFindings(store: Store, input: RecordInput, opts: RecordOpt
       return { alerts: [...touched].map(([id, t]) => ({ id, ...t })), queued };
     }).immediate();
   } catch (err) {
+    if (err instanceof LeakwatchError) throw err;
     throw storeError(err, 'recording findings and alerts');
   }
 }
@@ -140,7 +142,6 @@ function upsertAlert(
   g: Group,
   sims: readonly DocumentSimhash[],
   site: string | null,
-  now: string,
 ): { id: string; created: boolean; notify: number | null } {
   const severity = g.findings.reduce<Severity>((s, f) => maxSeverity(s, f.severity), 'low');
   const seen = g.findings.reduce((s, f) => (f.seen_at > s ? f.seen_at : s), g.findings[0]!.seen_at);

@@ -55,6 +55,7 @@ function table(alerts: readonly AlertSummary[]): string {
   return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
 }
 
+/** Registers `alerts` and its subcommands. */
 export function registerAlerts(program: Command): void {
   const alerts = program.command('alerts').description('alerts, one per organization and leaked document: list (default), show, ack, test, export');
 
