@@ -4,6 +4,7 @@
  * dropped here, so the crawler cannot be walked off the onion.
  */
 import * as cheerio from 'cheerio';
+import { estimateDepth, MAX_DOM_DEPTH } from '../extract/html-dom.js';
 import type { SiteProfile } from './profiles/schema.js';
 
 type ListingProfile = Extract<SiteProfile, { kind: 'listing' }>;
@@ -48,6 +49,8 @@ function pick($el: Sel, sel: string): Sel {
 }
 
 function load(html: string): cheerio.CheerioAPI {
+  // parse5 walks its open-element stack for every tag (100,000 nested divs took 90 s): deeper pages yield no links.
+  if (estimateDepth(html, MAX_DOM_DEPTH) > MAX_DOM_DEPTH) return cheerio.load('', { scriptingEnabled: false });
   return cheerio.load(html, { scriptingEnabled: false });
 }
 

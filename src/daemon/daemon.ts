@@ -13,6 +13,7 @@ import { loadOrgsFromStore } from '../matcher/load-orgs.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../ops/metrics-server.js';
 import { CrawlState } from '../store/crawl-state.js';
+import { DeliveryWorker } from '../alerts/delivery-worker.js';
 import { runSitePass, type FetchFactory } from './site-runner.js';
 
 export interface DaemonOptions {
@@ -39,6 +40,7 @@ export class Daemon {
   readonly #abort = new AbortController();
   #metrics: Metrics | null = null;
   #metricsServer: Promise<MetricsServer | null> = Promise.resolve(null);
+  #worker: DeliveryWorker | null = null;
 
   constructor(opts: DaemonOptions) {
     this.#opts = opts;
@@ -50,6 +52,8 @@ export class Daemon {
     this.#store = Store.open(this.#cfg.dataDir);
     this.#orgs = loadOrgsFromStore(this.#cfg, this.#store);
     this.#startMetrics();
+    this.#worker = new DeliveryWorker({ store: this.#store, config: this.#cfg, log: this.#opts.log });
+    this.#worker.start();
     this.#schedule();
     this.#opts.log.info({ sites: this.#cfg.sites.filter((s) => s.enabled).length, orgs: this.#orgs.length }, 'leakwatch daemon started');
   }
@@ -61,6 +65,7 @@ export class Daemon {
       const orgs = loadOrgsFromStore(cfg, this.#store);
       this.#cfg = cfg;
       this.#orgs = orgs;
+      this.#worker?.setConfig(cfg);
       this.#metrics?.fingerprintCounts(this.#store.bundleHeaders().map((b) => b.header));
       this.#unschedule();
       this.#schedule();
@@ -88,6 +93,7 @@ export class Daemon {
     await Promise.allSettled([...this.#running.values()]);
     clearTimeout(grace);
     await (await this.#metricsServer)?.close();
+    await this.#worker?.stop();
     this.#store.close();
     this.#opts.log.info({}, 'leakwatch daemon stopped');
   }
@@ -154,9 +160,16 @@ export class Daemon {
       fetchFactory: this.#opts.fetchFactory,
       signal: this.#abort.signal,
       shouldStop: () => this.#stopping,
-      onFindings: metrics ? (findings) => metrics.findingsRecorded(findings) : undefined,
+      onFindings: (findings) => {
+        metrics?.findingsRecorded(findings);
+        // Findings and their outbox rows are committed by now: deliver without waiting for the next poll.
+        this.#worker?.wake();
+      },
     })
-      .then((result) => metrics?.passFinished(result, { health: new CrawlState(this.#store).health(site.name), startedAt }))
+      .then((result) => {
+        this.#worker?.wake();
+        metrics?.passFinished(result, { health: new CrawlState(this.#store).health(site.name), startedAt });
+      })
       .catch((err) => {
         const code = (err as { code?: string }).code ?? 'LW_INTERNAL';
         metrics?.passFailed(site.name, code);

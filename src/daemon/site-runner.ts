@@ -47,6 +47,7 @@ export async function runSitePass(site: SiteConfig, deps: SiteRunDeps): Promise<
         maxBufferBytes: deps.cfg.extract.max_buffer_bytes,
       },
       signal: deps.signal,
+      alerting: deps.cfg,
       shouldStop: deps.shouldStop,
       log,
       onFindings: deps.onFindings,

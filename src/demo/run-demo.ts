@@ -18,6 +18,7 @@ import { loadOrgIndex } from '../matcher/org-index.js';
 import { scanPaths } from '../scan/scan-files.js';
 import { Store } from '../store/store.js';
 import { runCrawlDemo } from './crawl-demo.js';
+import { recordFindings, type DocumentSimhash } from '../alerts/record-findings.js';
 import { parse as parseYaml } from 'yaml';
 import {
   CLINIC_MAPPING_YAML,
@@ -130,16 +131,18 @@ export async function runDemo(
     });
     const findings: Finding[] = [];
     const docs: Parameters<Store['recordScan']>[1][number][] = [];
+    const simhashes: DocumentSimhash[] = [];
     await scanPaths([leak], {
       orgs: [orgIndex],
       onDocument: (r, d) => {
         findings.push(...r.findings);
         docs.push(d);
+        simhashes.push(...r.simhashes.map((s) => ({ ...s, sha256: r.sha256 })));
       },
       onIssue: (i) => say(`   issue: ${i.code} ${i.message}`),
     });
-    store.recordScan(findings, docs);
-    say(`5. $ leakwatch scan ${leak}`);
+    const recorded = recordFindings(store, { findings, docs, simhashes }, { config: cfg });
+    say(`5. $ leakwatch scan ${leak}   (${recorded.alerts.length} alerts raised; no alert sinks configured in the demo)`);
     summarize(findings, say);
 
     if (!options.skipCrawl) {
@@ -168,7 +171,7 @@ export async function runDemo(
     const bytes = readFileSync(file);
     for (const needle of needles) if (bytes.includes(Buffer.from(needle, 'utf8'))) plaintextHits++;
   }
-  say(`6. plaintext check: searched ${written.length} files leakwatch wrote for ${needles.length} enrolled values and note windows: ${plaintextHits} hits`);
+  say(`${options.skipCrawl ? 6 : 9}. plaintext check: searched ${written.length} files leakwatch wrote for ${needles.length} enrolled values and note windows: ${plaintextHits} hits`);
   const findingsAll = findingsFromStore(cfg.dataDir);
   return { dir, findings: findingsAll, plaintextHits };
 }

@@ -8,23 +8,21 @@
  * of the same pass are still matched.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { CLINIC_MAPPING_YAML, makeNotes, makePatients, patientsCsv } from '../../src/demo/synthetic-clinic.js';
-import { CLEARNET_TARGETS } from '../../src/sim/leak-site/hostile.js';
+import { parsePost } from '../../src/crawler/page-parse.js';
+import { loadProfile } from '../../src/crawler/profiles/schema.js';
+import { extract } from '../../src/extract/extract.js';
+import { DocumentMatcher } from '../../src/matcher/document-matcher.js';
 import { startLeakSite } from '../../src/sim/leak-site/server.js';
-import type { Hostile, HostileSwitches } from '../../src/sim/leak-site/types.js';
+import type { Hostile } from '../../src/sim/leak-site/types.js';
 import { startSocks5Server } from '../../src/sim/socks5-server.js';
-import { Store } from '../../src/store/store.js';
 import { CrawlState } from '../../src/store/crawl-state.js';
-import { cli } from '../support/cli.js';
-import { onion, startCrawlEnv } from '../support/crawl-env.js';
+import { Store } from '../../src/store/store.js';
+import { onion, startCrawlEnv, type CrawlEnv } from '../support/crawl-env.js';
 import { observedPass, recordIds, type ObservedPass } from '../support/proof-crawl.js';
-import { MB, measured, peakRssOf, table } from '../support/proof-measure.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { Child, prepareClinic } from '../support/proof-daemon.js';
+import { MB, measured, table } from '../support/proof-measure.js';
 
 /** Peak RSS growth allowed for one hostile pass (site, proxy and crawler share this process). */
 const MAX_RSS_GROWTH = 400 * MB;

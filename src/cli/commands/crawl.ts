@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { Daemon } from '../../daemon/daemon.js';
 import { runSitePass } from '../../daemon/site-runner.js';
+import { deliverPending } from '../../alerts/delivery-worker.js';
 import { LeakwatchError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import { Store } from '../../store/store.js';
@@ -43,6 +44,8 @@ export function registerCrawl(program: Command): void {
           );
           if (r.outcome === 'error' || r.outcome === 'aborted') failed++;
         }
+        // One delivery attempt for what this run raised; anything left is retried by the daemon's worker.
+        await deliverPending(store, cfg, log);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
