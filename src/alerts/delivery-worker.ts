@@ -34,6 +34,8 @@ export interface DeliveryWorkerOptions {
   sinkFactory?: (cfg: SinkConfig, name: string, ctx: SinkContext) => Sink;
   /** How long stop() lets deliveries in flight finish before aborting them. */
   stopGraceMs?: number;
+  /** Called after every delivery attempt (for metrics). */
+  onAttempt?: (sink: string, ok: boolean, seconds: number) => void;
 }
 
 export interface DrainResult {
@@ -204,6 +206,7 @@ export class DeliveryWorker {
         this.#release(row);
         return;
       }
+      this.#o.onAttempt?.(row.sink, false, (Date.now() - started) / 1000);
       this.#failed(row, err, what, result);
       return;
     }
@@ -214,6 +217,7 @@ export class DeliveryWorker {
       if (row.event_id !== null) markEventDelivered(db, row.event_id, at);
     }).immediate();
     result.delivered++;
+    this.#o.onAttempt?.(row.sink, true, (Date.now() - started) / 1000);
     this.#o.log?.info({ ...what, ms: Date.now() - started }, 'delivered');
   }
 

@@ -52,7 +52,13 @@ export class Daemon {
     this.#store = Store.open(this.#cfg.dataDir);
     this.#orgs = loadOrgsFromStore(this.#cfg, this.#store);
     this.#startMetrics();
-    this.#worker = new DeliveryWorker({ store: this.#store, config: this.#cfg, log: this.#opts.log });
+    const metrics = this.#metrics;
+    this.#worker = new DeliveryWorker({
+      store: this.#store,
+      config: this.#cfg,
+      log: this.#opts.log,
+      onAttempt: metrics ? (sink, ok, seconds) => metrics.deliveryFinished(sink, ok, seconds) : undefined,
+    });
     this.#worker.start();
     this.#schedule();
     this.#opts.log.info({ sites: this.#cfg.sites.filter((s) => s.enabled).length, orgs: this.#orgs.length }, 'leakwatch daemon started');
