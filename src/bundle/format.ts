@@ -146,6 +146,16 @@ export function decodeBundleHeader(buf: Buffer, where: string): BundleHeader {
 
 /** Parses and integrity-checks a bundle. Typed arrays are copied so they are aligned. */
 export function decodeBundle(buf: Buffer, where: string): Bundle {
+  try {
+    return decodeSections(buf, where);
+  } catch (err) {
+    // The checksum is no MAC: a rewritten bundle can pass it with offsets out of range or broken JSON inside.
+    if (err instanceof LeakwatchError) throw err;
+    throw invalid(where, 'corrupt section data');
+  }
+}
+
+function decodeSections(buf: Buffer, where: string): Bundle {
   const header = decodeBundleHeader(buf, where);
   if (buf.length < 32) throw invalid(where, 'truncated');
   const body = buf.subarray(0, buf.length - 32);

@@ -60,6 +60,8 @@ interface PassCtx {
   stats: PassStats;
   passStart: string;
   visited: Set<string>;
+  /** Validators of pages fetched this pass, stored only once all they lead to is recorded (see settleValidators). */
+  pendingValidators: Map<string, { kind: 'listing' | 'post' | 'page'; etag: string | null; lastModified: string | null }>;
 }
 
 const now = (deps: CrawlDeps) => (deps.clock?.() ?? new Date()).toISOString();
@@ -85,6 +87,7 @@ export async function crawlSite(site: SiteConfig, profile: SiteProfile, deps: Cr
     stats: { requests: 0, bytes: 0, pages: 0, documents: 0, findings: 0 },
     passStart: now(deps),
     visited: new Set(),
+    pendingValidators: new Map(),
   };
   const passId = deps.state.startPass(site.name, ctx.passStart);
   let outcome: PassResult['outcome'] = 'error';
@@ -107,7 +110,10 @@ export async function crawlSite(site: SiteConfig, profile: SiteProfile, deps: Cr
       break;
     }
     if (deps.shouldStop?.() && outcome === 'ok') outcome = 'aborted';
-    if (outcome === 'ok') removed = deps.state.markRemoved(site.name, ctx.passStart, now(deps));
+    if (outcome === 'ok') {
+      removed = deps.state.markRemoved(site.name, ctx.passStart, now(deps));
+      for (const url of [...ctx.pendingValidators.keys()]) settleValidators(ctx, url, true);
+    }
   } catch (err) {
     outcome = passSignal.aborted ? (deps.signal?.aborted ? 'aborted' : 'budget') : err instanceof LeakwatchError && err.code === 'LW_LIMIT_EXCEEDED' ? 'budget' : 'error';
     deps.log?.warn({ site: site.name, code: (err as LeakwatchError).code ?? 'LW_INTERNAL' }, 'crawl pass ended early');
@@ -209,11 +215,16 @@ async function crawlPost(ctx: PassCtx, listedUrl: string): Promise<void> {
     kind = 'page';
     if (page === 'not-modified' || page === null) return;
     const parsed = parsePost(page.html, url, profile);
+    let complete = true;
     for (const att of parsed.attachments) {
       // A post linking 100,000 files must not keep the pass fetching for hours.
-      if (ctx.deps.shouldStop?.() || !underRequestBudget(ctx)) return;
-      await fetchAttachment(ctx, att);
+      if (ctx.deps.shouldStop?.() || !underRequestBudget(ctx)) {
+        settleValidators(ctx, url, false);
+        return;
+      }
+      complete = (await fetchAttachment(ctx, att)) && complete;
     }
+    settleValidators(ctx, url, complete);
     url = parsed.next;
   }
 }
@@ -268,7 +279,8 @@ async function fetchPage(
   const prev = ctx.deps.state.item(ctx.site.name, url);
   let result: FetchResult;
   try {
-    result = await fetchWithGate(ctx, url, prev ?? undefined, Math.min(ctx.site.limits.max_response_bytes, MAX_PAGE_BYTES));
+    // The response limit is the site's: a linked file may be large; only HTML is held to MAX_PAGE_BYTES below.
+    result = await fetchWithGate(ctx, url, prev ?? undefined, ctx.site.limits.max_response_bytes);
   } catch (err) {
     if (propagate || ctx.signal.aborted || (err as LeakwatchError).code === 'LW_PROXY_UNREACHABLE') throw err;
     ctx.deps.log?.warn({ site: ctx.site.name, code: (err as LeakwatchError).code ?? 'LW_INTERNAL' }, 'page skipped');
@@ -286,8 +298,16 @@ async function fetchPage(
     return null;
   }
   const chunks: Buffer[] = [];
+  let held = 0;
   try {
-    for await (const c of res.body) chunks.push(Buffer.from(c));
+    for await (const c of res.body) {
+      held += c.byteLength;
+      if (held > MAX_PAGE_BYTES) {
+        res.close();
+        throw new LeakwatchError('LW_LIMIT_EXCEEDED', `HTML page larger than ${MAX_PAGE_BYTES} bytes`);
+      }
+      chunks.push(Buffer.from(c));
+    }
   } catch (err) {
     // A body that breaks off or trips a limit (a compression bomb, a stall) costs this page, not the pass.
     if (propagate || ctx.signal.aborted || (err as LeakwatchError).code === 'LW_PROXY_UNREACHABLE') throw err;
@@ -299,16 +319,30 @@ async function fetchPage(
   const body = Buffer.concat(chunks);
   const sha256 = createHash('sha256').update(body).digest('hex');
   const validators = { etag: header(res.headers.etag), lastModified: header(res.headers['last-modified']) };
+  ctx.pendingValidators.set(url, { kind, ...validators });
   if (prev?.sha256 === sha256) {
     // Same bytes as last time (a server without validators): nothing new to match.
-    ctx.deps.state.saw({ site: ctx.site.name, url, kind, ...validators, sha256, size: body.length }, now(ctx.deps));
+    ctx.deps.state.saw({ site: ctx.site.name, url, kind, sha256, size: body.length }, now(ctx.deps));
     return { html: body.toString('utf8') };
   }
+  // No headers, so no validators: settleValidators stores them once the page's links are done.
   await matchStream(ctx, url, (async function* () {
     yield body;
-  })(), type, kind, res.headers, () => 0);
-  ctx.deps.state.saw({ site: ctx.site.name, url, kind, ...validators, sha256, size: body.length }, now(ctx.deps));
+  })(), type, kind, {}, () => 0);
+  ctx.deps.state.saw({ site: ctx.site.name, url, kind, sha256, size: body.length }, now(ctx.deps));
   return { html: decodeHtml(body, type) };
+}
+
+/**
+ * Stores (or drops) a page's validators. A page only becomes conditional once
+ * every attachment and post it leads to is recorded: otherwise a crash, a failed
+ * attachment or a spent budget would turn into a 304 next pass, and what was
+ * never fetched would stay unfetched until the page changed.
+ */
+function settleValidators(ctx: PassCtx, url: string, complete: boolean): void {
+  const v = ctx.pendingValidators.get(url);
+  ctx.pendingValidators.delete(url);
+  if (complete && v && (v.etag || v.lastModified)) ctx.deps.state.saw({ site: ctx.site.name, url, kind: v.kind, etag: v.etag, lastModified: v.lastModified }, now(ctx.deps));
 }
 
 function header(v: string | string[] | undefined): string | null {
@@ -324,14 +358,17 @@ function decodeHtml(body: Buffer, type: string): string {
   }
 }
 
-/** Attachments are fetched once: a URL already seen on this site is never downloaded again. */
-async function fetchAttachment(ctx: PassCtx, url: string): Promise<void> {
-  if (ctx.visited.has(url)) return;
+/**
+ * Attachments are fetched once: a URL already seen on this site is never
+ * downloaded again. False when it could not be fetched (to be tried next pass).
+ */
+async function fetchAttachment(ctx: PassCtx, url: string): Promise<boolean> {
+  if (ctx.visited.has(url)) return true;
   ctx.visited.add(url);
   const prev = ctx.deps.state.item(ctx.site.name, url);
   if (prev?.sha256) {
     ctx.deps.state.saw({ site: ctx.site.name, url, kind: 'attachment' }, now(ctx.deps));
-    return;
+    return true;
   }
   let result: FetchResult;
   try {
@@ -339,14 +376,14 @@ async function fetchAttachment(ctx: PassCtx, url: string): Promise<void> {
   } catch (err) {
     if (ctx.signal.aborted || (err as LeakwatchError).code === 'LW_PROXY_UNREACHABLE') throw err;
     ctx.deps.log?.warn({ site: ctx.site.name, code: (err as LeakwatchError).code ?? 'LW_INTERNAL' }, 'attachment skipped');
-    return;
+    return false;
   }
-  if (result.notModified) return;
+  if (result.notModified) return true;
   const res = result.response;
-  await matchStream(ctx, url, res.body, String(res.headers['content-type'] ?? ''), 'attachment', res.headers, () => res.bytesReceived());
+  return matchStream(ctx, url, res.body, String(res.headers['content-type'] ?? ''), 'attachment', res.headers, () => res.bytesReceived());
 }
 
-/** Streams a body through extraction and matching; records findings and the item's hash. */
+/** Streams a body through extraction and matching; records findings and the item's hash. True once the whole body was read. */
 async function matchStream(
   ctx: PassCtx,
   url: string,
@@ -355,7 +392,7 @@ async function matchStream(
   kind: 'listing' | 'post' | 'page' | 'attachment',
   headers: Record<string, string | string[] | undefined>,
   received: () => number,
-): Promise<void> {
+): Promise<boolean> {
   const { deps } = ctx;
   const findings: Finding[] = [];
   const docs: ScannedDocument[] = [];
@@ -402,6 +439,7 @@ async function matchStream(
       now(deps),
     );
   }
+  return top !== null;
 }
 
 /** Runs `fn` over items with at most `n` at a time. */
