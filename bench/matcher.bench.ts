@@ -138,7 +138,6 @@ async function main(): Promise<void> {
       target -= n;
     }
   }
-  const corpusFiles = Array.from({ length: fileNo }, (_, i) => i);
   console.log(`generated ${mb(written)} MB corpus in ${fileNo} files in ${secs(t0).toFixed(1)} s (${plantedRecords} enrolled rows planted)`);
 
   // 5. Scan, one core.
@@ -150,8 +149,6 @@ async function main(): Promise<void> {
   // 6. Scan, all cores (one worker per core, files split round-robin; each worker loads the bundle itself).
   const cores = availableParallelism();
   t0 = process.hrtime.bigint();
-  const files = summary.files;
-  void files;
   const parts: string[][] = Array.from({ length: cores }, () => []);
   const names = execFileSync('ls', [join(dir, 'corpus')], { encoding: 'utf8' }).trim().split('\n');
   names.forEach((n, i) => parts[i % cores]!.push(join(dir, 'corpus', n)));

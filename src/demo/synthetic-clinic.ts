@@ -3,6 +3,8 @@
  * identifiers (temporary hetu numbers 900-999, example.* e-mail domains) and
  * generated session notes. Used by the demo, the tests and the benchmarks.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRng, makeEmail, makeFiPhone, makeHetu, makeName, type Rng } from '../matcher/identifiers/synthetic.js';
 
 export interface Patient {
@@ -87,19 +89,12 @@ export function makeNotes(n: number, seed = 2, words = 250): Note[] {
   const rng = createRng(seed);
   const out: Note[] = [];
   for (let i = 0; i < n; i++) {
-    const parts: string[] = [];
-    let count = 0;
-    while (count < words) {
-      const s = sentence(rng);
-      parts.push(s);
-      count += s.split(' ').length;
-    }
-    out.push({ ref: `notes/note-${String(i + 1).padStart(5, '0')}.txt`, text: `${NOTE_TEMPLATE_HEADER}\n\n${parts.join(' ')}\n` });
+    out.push({ ref: `notes/note-${String(i + 1).padStart(5, '0')}.txt`, text: `${NOTE_TEMPLATE_HEADER}\n\n${makeFiller(rng, words)}\n` });
   }
   return out;
 }
 
-/** Unrelated filler prose (for leaks and benchmark corpora). */
+/** Generated prose of at least `words` words (note bodies, and unrelated filler for leaks and corpora). */
 export function makeFiller(rng: Rng, words: number): string {
   const parts: string[] = [];
   let count = 0;
@@ -137,4 +132,13 @@ export function reverseName(name: string): string {
 export function finnishDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${Number(d)}.${Number(m)}.${y}`;
+}
+
+/** Writes a synthetic clinic's records, mapping and notes under `dir` (patients.csv, mapping.yaml, notes/). */
+export function writeClinic(dir: string, patients: readonly Patient[], notes: readonly Note[], canaries: readonly Patient[] = []): void {
+  mkdirSync(join(dir, 'notes'), { recursive: true });
+  writeFileSync(join(dir, 'patients.csv'), patientsCsv(patients));
+  if (canaries.length) writeFileSync(join(dir, 'canaries.csv'), patientsCsv(canaries));
+  writeFileSync(join(dir, 'mapping.yaml'), CLINIC_MAPPING_YAML);
+  for (const n of notes) writeFileSync(join(dir, n.ref), n.text);
 }

@@ -287,14 +287,13 @@ export class DocumentMatcher implements DocumentSink {
   #feedNormalized(doc: DocState, norm: string): void {
     if (!norm) return;
     doc.normChars += norm.length;
-    this.#deps.orgs.forEach((o, oi) => {
-      const st = doc.orgs[oi]!;
+    for (const st of doc.orgs) {
       st.winnower.push(norm, st.onFingerprint);
       if (st.simhash) {
         if (doc.normChars <= SIMHASH_MAX_CHARS) st.simhash.push(norm);
         else st.simhash = null;
       }
-    });
+    }
     if (this.#maxTermLen > 0) {
       const hay = doc.normTail + norm;
       this.#deps.orgs.forEach((o, oi) => {

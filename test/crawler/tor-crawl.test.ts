@@ -4,22 +4,18 @@
  * the Tor client's SOCKS port (socks5h, IsolateSOCKSAuth), and the findings are
  * exactly the leaked records. Also run by the demo. Never skipped: CI installs tor.
  */
+import { enrollSyntheticClinic } from '../../src/demo/enroll-clinic.js';
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCrawlDemo, type CrawlDemoResult } from '../../src/demo/crawl-demo.js';
-import { CLINIC_MAPPING_YAML, makeNotes, makePatients, patientsCsv } from '../../src/demo/synthetic-clinic.js';
-import { enroll } from '../../src/enroll/enroll.js';
-import { parseMapping } from '../../src/enroll/mapping.js';
-import { generateKey } from '../../src/keys/org-key.js';
+import { makeNotes, makePatients } from '../../src/demo/synthetic-clinic.js';
 import { loadOrgIndex } from '../../src/matcher/org-index.js';
 import { TOR_BIN, TOR_GENCERT_BIN } from '../../src/sim/tor-network.js';
 import { CrawlState } from '../../src/store/crawl-state.js';
 import { Store } from '../../src/store/store.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 
 describe('crawl through a private Tor network', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lw-torcrawl-'));
@@ -31,20 +27,9 @@ describe('crawl through a private Tor network', () => {
 
   before(async () => {
     assert.ok(existsSync(TOR_BIN) && existsSync(TOR_GENCERT_BIN), `Debian's tor package is required (apt-get install tor): ${TOR_BIN}`);
-    mkdirSync(join(dir, 'notes'));
-    writeFileSync(join(dir, 'p.csv'), patientsCsv(patients));
-    for (const n of notes) writeFileSync(join(dir, n.ref), n.text);
-    const key = generateKey();
-    await enroll({
-      org: 'clinic-a',
-      key,
-      mapping: parseMapping(parseYaml(CLINIC_MAPPING_YAML), 'm'),
-      recordFiles: [join(dir, 'p.csv')],
-      documentsDir: join(dir, 'notes'),
-      out: join(dir, 'b.lwb'),
-    });
+    const { key, bundlePath } = await enrollSyntheticClinic(dir, patients, notes);
     store = Store.open(join(dir, 'var'));
-    const org = loadOrgIndex(readFileSync(join(dir, 'b.lwb')), key, { where: 'b', watchTerms: ['Lakeside Therapy Centre'] });
+    const org = loadOrgIndex(readFileSync(bundlePath), key, { where: 'b', watchTerms: ['Lakeside Therapy Centre'] });
     result = await runCrawlDemo({ patients, notes, store, org, say: (l) => lines.push(l) });
   });
   after(() => {

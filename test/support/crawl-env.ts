@@ -3,18 +3,15 @@
  * real store, a simulated leak site, and a SOCKS5 proxy that maps the site's
  * onion names to it (and records what it was asked to resolve).
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { enrollSyntheticClinic } from '../../src/demo/enroll-clinic.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { siteSchema, type SiteConfig } from '../../src/config/schema.js';
 import { crawlSite, type PassResult } from '../../src/crawler/crawl-site.js';
 import { loadProfile } from '../../src/crawler/profiles/schema.js';
 import { createSiteFetch } from '../../src/crawler/site-fetcher.js';
-import { CLINIC_MAPPING_YAML, makeNotes, makePatients, patientsCsv } from '../../src/demo/synthetic-clinic.js';
-import { enroll } from '../../src/enroll/enroll.js';
-import { parseMapping } from '../../src/enroll/mapping.js';
-import { generateKey } from '../../src/keys/org-key.js';
+import { makeNotes, makePatients } from '../../src/demo/synthetic-clinic.js';
 import type { Finding } from '../../src/matcher/findings.js';
 import { loadOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
 import { CrawlState } from '../../src/store/crawl-state.js';
@@ -44,20 +41,9 @@ export async function startCrawlEnv(shape: LeakSiteOptions['shape'], opts: Parti
   const dir = mkdtempSync(join(tmpdir(), 'lw-crawl-'));
   const patients = makePatients(48, 21);
   const notes = makeNotes(10, 22, 180);
-  mkdirSync(join(dir, 'notes'));
-  writeFileSync(join(dir, 'patients.csv'), patientsCsv(patients));
-  for (const n of notes) writeFileSync(join(dir, n.ref.replace('notes/', 'notes/')), n.text);
-  const key = generateKey();
-  await enroll({
-    org: 'clinic-a',
-    key,
-    mapping: parseMapping(parseYaml(CLINIC_MAPPING_YAML), 'mapping'),
-    recordFiles: [join(dir, 'patients.csv')],
-    documentsDir: join(dir, 'notes'),
-    out: join(dir, 'clinic-a.lwb'),
-  });
+  const { key, bundlePath } = await enrollSyntheticClinic(dir, patients, notes);
   const store = Store.open(join(dir, 'var'));
-  const org = loadOrgIndex(readFileSync(join(dir, 'clinic-a.lwb')), key, {
+  const org = loadOrgIndex(readFileSync(bundlePath), key, {
     where: 'bundle',
     watchTerms: ['Lakeside Therapy Centre'],
     criticalRecords: 5,
