@@ -10,8 +10,32 @@ import { report, throwIfAborted } from './context.js';
 import type { Extractor } from './dispatch.js';
 import { textChunker } from './text-extractor.js';
 
+/** Exception types pdf.js throws while parsing (its BaseException subclasses, and FormatError). */
+const PDFJS_ERRORS = new Set([
+  'AbortException', 'FormatError', 'InvalidPDFException', 'MissingDataException', 'ParserEOFException',
+  'PasswordException', 'ResponseException', 'UnknownErrorException', 'XRefEntryException', 'XRefParseException',
+]);
+let rejectionGuard = false;
+
+/**
+ * pdf.js parses in-process and, on some corrupt page trees (one flipped byte
+ * is enough; found by bench/fuzz.bench.ts), leaves an internal promise
+ * rejected with nobody listening: Node's default would then kill the daemon.
+ * Those rejections are dropped; any other still ends the process as by default
+ * unless the application installed its own handler.
+ */
+function guardPdfjsRejections(): void {
+  if (rejectionGuard) return;
+  rejectionGuard = true;
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof Error && PDFJS_ERRORS.has(reason.name)) return;
+    if (process.listenerCount('unhandledRejection') === 1) throw reason;
+  });
+}
+
 /** Extracts the text of every page. */
 export const extractPdf: Extractor = async (src, ref, _detected, ctx) => {
+  guardPdfjsRejections();
   const buf = await bufferUpTo(src, ctx.limits.maxBufferBytes);
   if (buf === undefined) {
     report(ctx, ref, 'LW_EXTRACT_LIMIT', 'pdf larger than maxBufferBytes; hashed only');

@@ -26,7 +26,8 @@ export interface ScannedDocument {
 /** Maps SQLite failures to stable codes. */
 export function storeError(err: unknown, what: string): LeakwatchError {
   const code = (err as { code?: string }).code ?? '';
-  if (code === 'SQLITE_FULL') return new LeakwatchError('LW_STORE_FULL', `store: disk full while ${what}`, { cause: err, retryable: true });
+  // A full disk shows as SHMSIZE when even the shared-memory file (-shm) cannot be extended on open.
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_SHMSIZE') return new LeakwatchError('LW_STORE_FULL', `store: disk full while ${what}`, { cause: err, retryable: true });
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new LeakwatchError('LW_STORE_LOCKED', `store: database is locked while ${what}`, { cause: err, retryable: true });
   }
