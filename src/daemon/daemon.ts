@@ -51,6 +51,8 @@ export class Daemon {
     this.#cfg = loadConfig(this.#opts.configPath);
     this.#store = Store.open(this.#cfg.dataDir);
     this.#orgs = loadOrgsFromStore(this.#cfg, this.#store);
+    const interrupted = new CrawlState(this.#store).closeInterrupted(new Date().toISOString());
+    if (interrupted) this.#opts.log.warn({ passes: interrupted }, 'closed crawl passes left open by an earlier crash');
     this.#startMetrics();
     const metrics = this.#metrics;
     this.#worker = new DeliveryWorker({

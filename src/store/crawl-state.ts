@@ -158,6 +158,13 @@ export class CrawlState {
     }));
   }
 
+  /** Closes pass records left open by a process that died (kill -9, power loss); returns how many. */
+  closeInterrupted(now: string): number {
+    return this.#store.db
+      .prepare(`UPDATE crawl_passes SET finished_at = ?, outcome = 'interrupted' WHERE finished_at IS NULL`)
+      .run(now).changes;
+  }
+
   /** Starts a pass record; returns its id. */
   startPass(site: string, now: string): number {
     return Number(this.#store.db.prepare('INSERT INTO crawl_passes (site, started_at) VALUES (?, ?)').run(site, now).lastInsertRowid);
