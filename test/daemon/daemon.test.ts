@@ -5,7 +5,6 @@
  * within the grace period, store closed cleanly), and `crawl --site`.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,11 +15,10 @@ import type { LeakSite } from '../../src/sim/leak-site/types.js';
 import { startSocks5Server, type Socks5Server } from '../../src/sim/socks5-server.js';
 import { cli, cliAsync } from '../support/cli.js';
 import { onion } from '../support/crawl-env.js';
+import { Child } from '../support/proof-daemon.js';
 import { makeNotes, makePatients, patientsCsv, CLINIC_MAPPING_YAML } from '../../src/demo/synthetic-clinic.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-
-const BIN = join(import.meta.dirname, '../../src/cli/bin.ts');
 
 function configYaml(dir: string, sites: string[], schedule = '*/2 * * * * *'): string {
   return [
@@ -43,39 +41,6 @@ function configYaml(dir: string, sites: string[], schedule = '*/2 * * * * *'): s
     ),
     '',
   ].join('\n');
-}
-
-class Child {
-  readonly proc: ChildProcess;
-  lines: Record<string, unknown>[] = [];
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let buf = '';
-    this.proc.stderr!.on('data', (b: Buffer) => {
-      buf += b.toString();
-      const parts = buf.split('\n');
-      buf = parts.pop()!;
-      for (const l of parts) {
-        try {
-          this.lines.push(JSON.parse(l) as Record<string, unknown>);
-        } catch {
-          this.lines.push({ raw: l });
-        }
-      }
-    });
-  }
-  async waitFor(pred: (l: Record<string, unknown>) => boolean, ms = 30_000): Promise<Record<string, unknown>> {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      const hit = this.lines.find(pred);
-      if (hit) return hit;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out; log so far:\n${this.lines.map((l) => JSON.stringify(l)).join('\n')}`);
-  }
-  exit(): Promise<number | null> {
-    return new Promise((r) => (this.proc.exitCode !== null ? r(this.proc.exitCode) : this.proc.once('exit', (c) => r(c))));
-  }
 }
 
 describe('leakwatch run', () => {
