@@ -46,7 +46,7 @@ export async function runCrawlDemo(opts: {
   let bootstrapMs: number | null = null;
   try {
     if (useTor) {
-      say('7. starting a private Tor network on loopback (3 directory authorities, 3 relays, an onion service, a client)…');
+      say('6. starting a private Tor network on loopback (3 directory authorities, 3 relays, an onion service, a client)…');
       const net = await startTorNetwork({ onionTargets: [{ port: 80, target: `127.0.0.1:${site.port}` }], timeoutMs: 75_000 });
       socksPort = net.socksPort;
       onion = net.onionHostnames[0]!;
@@ -54,7 +54,7 @@ export async function runCrawlDemo(opts: {
       stopProxy = () => net.stop();
       say(`   Tor bootstrapped in ${(net.bootstrapMs / 1000).toFixed(1)} s; the simulated ransomware blog is ${onion}`);
     } else {
-      say("7. no 'tor' binary found (apt-get install tor): falling back to a loopback SOCKS5 proxy that maps the onion name to the simulated site");
+      say("6. no 'tor' binary found (apt-get install tor): falling back to a loopback SOCKS5 proxy that maps the onion name to the simulated site");
       const proxy = await startSocks5Server({ resolve: (host) => (host === FALLBACK_ONION ? { host: '127.0.0.1', port: site.port } : null) });
       socksPort = proxy.port;
       onion = FALLBACK_ONION;
@@ -76,7 +76,7 @@ export async function runCrawlDemo(opts: {
     const found: Finding[] = [];
     try {
       const deps = { store: opts.store, state, orgs: [opts.org], fetch: fetcher.fetch, onFindings: (f: Finding[]) => found.push(...f) };
-      say(`8. $ leakwatch crawl --site demo-blog   (socks5h://127.0.0.1:${socksPort}, names resolved by ${useTor ? 'Tor' : 'the proxy'})`);
+      say(`7. $ leakwatch crawl --site demo-blog   (socks5h://127.0.0.1:${socksPort}, names resolved by ${useTor ? 'Tor' : 'the proxy'})`);
       const first = await crawlSite(cfg, loadProfile('ransomware-blog'), deps);
       const second = await crawlSite(cfg, loadProfile('ransomware-blog'), { ...deps, onFindings: () => {} });
       return { viaTor: useTor, onion, first: { ...first, found }, second, bootstrapMs };

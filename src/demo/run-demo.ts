@@ -171,7 +171,7 @@ export async function runDemo(
     const bytes = readFileSync(file);
     for (const needle of needles) if (bytes.includes(Buffer.from(needle, 'utf8'))) plaintextHits++;
   }
-  say(`${options.skipCrawl ? 6 : 9}. plaintext check: searched ${written.length} files leakwatch wrote for ${needles.length} enrolled values and note windows: ${plaintextHits} hits`);
+  say(`${options.skipCrawl ? 6 : 8}. plaintext check: searched ${written.length} files leakwatch wrote for ${needles.length} enrolled values and note windows: ${plaintextHits} hits`);
   const findingsAll = findingsFromStore(cfg.dataDir);
   return { dir, findings: findingsAll, plaintextHits };
 }
