@@ -54,7 +54,8 @@ export async function runCrawlDemo(opts: {
       stopProxy = () => net.stop();
       say(`   Tor bootstrapped in ${(net.bootstrapMs / 1000).toFixed(1)} s; the simulated ransomware blog is ${onion}`);
     } else {
-      say("6. no 'tor' binary found (apt-get install tor): falling back to a loopback SOCKS5 proxy that maps the onion name to the simulated site");
+      const why = opts.forceFallback ? '--no-tor given' : "no 'tor' binary found (apt-get install tor)";
+      say(`6. ${why}: crawling through a loopback SOCKS5 proxy that maps the onion name to the simulated site instead`);
       const proxy = await startSocks5Server({ resolve: (host) => (host === FALLBACK_ONION ? { host: '127.0.0.1', port: site.port } : null) });
       socksPort = proxy.port;
       onion = FALLBACK_ONION;
