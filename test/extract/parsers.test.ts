@@ -11,21 +11,9 @@ import { TextChunker } from '../../src/extract/text-chunker.js';
 import { isDateFormat, serialToIso } from '../../src/extract/xlsx-reader.js';
 
 import { makeDocx, makeXlsx, makeZip } from '../fixtures/make-fixtures.js';
+import { cutAtFractions } from '../support/cut-string.js';
 
 const enc = new TextEncoder();
-
-/** Splits `s` at the given cut points (fractions of its length). */
-function split(s: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => Math.floor(c * s.length)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let prev = 0;
-  for (const p of points) {
-    out.push(s.slice(prev, p));
-    prev = p;
-  }
-  out.push(s.slice(prev));
-  return out;
-}
 
 function parseCsv(pieces: string[], delimiter = ','): string[][] {
   const rows: string[][] = [];
@@ -41,7 +29,7 @@ describe('CsvParser', () => {
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }), (rows, cuts) => {
         const text = rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n');
-        assert.deepEqual(parseCsv(split(text, cuts)), rows);
+        assert.deepEqual(parseCsv(cutAtFractions(text, cuts)), rows);
       }),
       { numRuns: 300 },
     );
@@ -98,7 +86,7 @@ describe('JsonSplitter', () => {
         const text = JSON.stringify(values, null, 1);
         const records: unknown[] = [];
         const s = new JsonSplitter({ record: (t) => records.push(JSON.parse(t)), passthrough: (t) => assert.equal(t.trim(), '') }, 1 << 20);
-        for (const piece of split(text, cuts)) s.write(piece);
+        for (const piece of cutAtFractions(text, cuts)) s.write(piece);
         s.end();
         assert.deepEqual(records, JSON.parse(text));
       }),
@@ -134,7 +122,7 @@ describe('HTML helpers', () => {
     const html = '<html><head><title>T</title><style>p{}</style></head><body><h1>Head &amp; more</h1><p>one <i>two</i></p><!-- c --><ul><li>x</li><li>y</li></ul><script>if (a<b) {}</script></body></html>';
     let streamed = '';
     const s = new HtmlStripper((t) => (streamed += t));
-    for (const piece of split(html, [0.1, 0.33, 0.5, 0.77])) s.write(piece);
+    for (const piece of cutAtFractions(html, [0.1, 0.33, 0.5, 0.77])) s.write(piece);
     s.end();
     assert.equal(streamed, htmlToText(html));
   });

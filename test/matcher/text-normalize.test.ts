@@ -2,24 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { normalizeText, TextNormalizer } from '../../src/matcher/text-normalize.js';
+import { cutAt } from '../support/cut-string.js';
 
 /** Feeds `chunks` through one streaming normalizer and joins the output. */
 function streamed(chunks: string[]): string {
   const normalizer = new TextNormalizer();
   return chunks.map((c) => normalizer.push(c)).join('') + normalizer.flush();
-}
-
-/** Cuts `s` at the given (sorted, deduplicated, in-range) offsets. */
-function cut(s: string, offsets: number[]): string[] {
-  const points = [...new Set(offsets.map((o) => o % (s.length + 1)))].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    parts.push(s.slice(from, p));
-    from = p;
-  }
-  parts.push(s.slice(from));
-  return parts;
 }
 
 test('lower-cases and collapses punctuation and whitespace runs to one space, trimmed', () => {
@@ -75,7 +63,7 @@ test('streamed output equals whole-string output wherever the chunks are cut', (
       fc.array(fc.nat(), { maxLength: 8 }),
       (units, offsets) => {
         const s = units.join('');
-        assert.equal(streamed(cut(s, offsets)), normalizeText(s));
+        assert.equal(streamed(cutAt(s, offsets)), normalizeText(s));
       },
     ),
     { numRuns: 400 },
@@ -85,7 +73,7 @@ test('streamed output equals whole-string output wherever the chunks are cut', (
 test('streamed output equals whole-string output for arbitrary Unicode', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.array(fc.nat(), { maxLength: 6 }), (s, offsets) => {
-      assert.equal(streamed(cut(s, offsets)), normalizeText(s));
+      assert.equal(streamed(cutAt(s, offsets)), normalizeText(s));
     }),
     { numRuns: 300 },
   );

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { Winnower, winnowText, WINNOW_K, WINNOW_W, type Fingerprint } from '../../src/matcher/winnow.js';
 import { normalizeText } from '../../src/matcher/text-normalize.js';
 import { hasCode } from '../../src/errors.js';
+import { cutAt } from '../support/cut-string.js';
 
 const KEY = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const T = WINNOW_W + WINNOW_K - 1;
@@ -29,18 +30,6 @@ function winnowChunks(chunks: string[], opts: { k?: number; w?: number } = {}): 
   for (const c of chunks) winnower.push(c, sink);
   winnower.end(sink);
   return found;
-}
-
-function cut(s: string, offsets: number[]): string[] {
-  const points = [...new Set(offsets.map((o) => o % (s.length + 1)))].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    parts.push(s.slice(from, p));
-    from = p;
-  }
-  parts.push(s.slice(from));
-  return parts;
 }
 
 const valueOf = (f: Fingerprint): string => `${f.hi}:${f.lo}`;
@@ -72,13 +61,13 @@ test('chunked input gives exactly the fingerprints of the whole stream', () => {
       fc.integer({ min: 1, max: 12 }),
       fc.integer({ min: 1, max: 9 }),
       (s, offsets, k, w) => {
-        assert.deepEqual(winnowChunks(cut(s, offsets), { k, w }), winnowChunks([s], { k, w }));
+        assert.deepEqual(winnowChunks(cutAt(s, offsets), { k, w }), winnowChunks([s], { k, w }));
       },
     ),
     { numRuns: 300 },
   );
   const long = normalizeText(prose(3, 3000));
-  assert.deepEqual(winnowChunks(cut(long, [5, 999, 1000, 7000, 7001])), winnowChunks([long]));
+  assert.deepEqual(winnowChunks(cutAt(long, [5, 999, 1000, 7000, 7001])), winnowChunks([long]));
 });
 
 test('any shared stretch of t = 100 normalized characters shares a fingerprint', () => {
