@@ -44,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const code = (err as { code?: string }).code;
     process.stderr.write(`leakwatch: LW_INTERNAL: unexpected failure${code ? ` (${code})` : ''}; run with LEAKWATCH_DEBUG=1 for a stack trace\n`);
-    if (process.env.LEAKWATCH_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    // Frames only: an unexpected error's message can quote its input (JSON.parse does), which may be leaked content.
+    if (process.env.LEAKWATCH_DEBUG) process.stderr.write(`${String((err as Error).stack).split('\n').slice(1).join('\n')}\n`);
     return 1;
   }
 }

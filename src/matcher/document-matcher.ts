@@ -6,6 +6,7 @@
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { NAME_TOKEN_LABEL } from '../enroll/enroll.js';
 import { nameTokens } from './identifiers/name.js';
+import { globalRegExp, matchesIn } from './pattern-scan.js';
 import type { IdentifierType } from './identifiers/types.js';
 import { maxSeverity, type Confidence, type Finding, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
@@ -21,38 +22,6 @@ const SIMHASH_MAX_DISTANCE = 3;
 /** Joins rows in a batch; NUL stops identifier patterns from matching across rows. */
 const ROW_SEPARATOR = '\n\u0000';
 const ROW_BATCH_CHARS = 512 * 1024;
-
-/**
- * Every match of `re` in `text`; with an anchor, only in the regions around
- * occurrences of its literal (match offsets are still relative to `text`).
- */
-export function* matchesIn(re: RegExp, anchor: IdentifierType['anchor'], text: string): Generator<RegExpExecArray> {
-  const regions: [number, number][] = [];
-  if (anchor) {
-    for (let at = text.indexOf(anchor.literal); at !== -1; at = text.indexOf(anchor.literal, at + 1)) {
-      const lo = Math.max(0, at - anchor.before);
-      const hi = Math.min(text.length, at + anchor.literal.length + anchor.after);
-      const last = regions[regions.length - 1];
-      if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
-      else regions.push([lo, hi]);
-    }
-  } else {
-    regions.push([0, text.length]);
-  }
-  for (const [lo, hi] of regions) {
-    const part = lo === 0 && hi === text.length ? text : text.slice(lo, hi);
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(part)) !== null) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      if (lo !== 0) m.index += lo;
-      yield m;
-    }
-  }
-}
 
 /** Index of the row containing offset `at` (rowStarts ascending, rowStarts[0] = 0). */
 function rowIndex(rowStarts: Int32Array, at: number): number {
@@ -125,7 +94,7 @@ function buildPatternGroups(orgs: readonly OrgIndex[]): PatternGroup[] {
       const key = `${f.label}|${f.region ?? ''}|${f.pattern ?? ''}`;
       let g = groups.get(key);
       if (!g) {
-        g = { impl: f.impl, pattern: new RegExp(f.impl.pattern.source, f.impl.pattern.flags.includes('g') ? f.impl.pattern.flags : `${f.impl.pattern.flags}g`), region: f.region, targets: [] };
+        g = { impl: f.impl, pattern: globalRegExp(f.impl.pattern), region: f.region, targets: [] };
         groups.set(key, g);
       }
       g.targets.push({ org: oi, field: fi, label: f.label });
@@ -395,8 +364,7 @@ function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit)
         }
       }
     } else if (f.impl.pattern) {
-      const re = new RegExp(f.impl.pattern.source, f.impl.pattern.flags.includes('g') ? f.impl.pattern.flags : `${f.impl.pattern.flags}g`);
-      for (const m of window.matchAll(re)) {
+      for (const m of matchesIn(globalRegExp(f.impl.pattern), f.impl.anchor, window)) {
         const canon = f.impl.scanKey?.(m[0], { region: f.region }) ?? f.impl.normalize(m[0], { region: f.region });
         if (canon === null) continue;
         const fp = org.hasher.hash(f.label, canon);

@@ -5,6 +5,7 @@
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { ALL_TYPES } from '../matcher/identifiers/registry.js';
 import type { IdentifierType } from '../matcher/identifiers/types.js';
+import { globalRegExp, matchesIn } from '../matcher/pattern-scan.js';
 
 /** One sighting of an identifier type. Offsets are UTF-8 byte offsets into the entry's extracted text. */
 export interface CensusHit {
@@ -40,7 +41,7 @@ export class CensusSink implements DocumentSink {
     this.#region = opts.region;
     this.#types = ALL_TYPES.filter((t) => t.pattern && t.name !== 'custom').map((impl) => ({
       impl,
-      re: new RegExp(impl.pattern!.source, impl.pattern!.flags.includes('g') ? impl.pattern!.flags : `${impl.pattern!.flags}g`),
+      re: globalRegExp(impl.pattern!),
     }));
   }
 
@@ -56,15 +57,9 @@ export class CensusSink implements DocumentSink {
     const base = f.bytes - f.carryBytes;
     const prefixLen = f.carry.length;
     for (const { impl, re } of this.#types) {
-      re.lastIndex = 0;
       let cursor = 0;
       let cursorBytes = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(text)) !== null) {
-        if (m[0].length === 0) {
-          re.lastIndex++;
-          continue;
-        }
+      for (const m of matchesIn(re, impl.anchor, text)) {
         if (m.index + m[0].length <= prefixLen) continue;
         if (impl.normalize(m[0], { region: this.#region }) === null) continue;
         cursorBytes += Buffer.byteLength(text.slice(cursor, m.index));

@@ -175,15 +175,20 @@ describe('end to end through the CLI', () => {
     assert.equal(count('fi_hetu'), 10);
     assert.equal(count('email'), 10);
     assert.ok(count('phone') >= 10);
-    const bytes = readFileSync(join(leak, 'dump-semicolon.csv'));
     for (const p of patients.slice(0, 10)) {
       assert.ok(!r.stdout.includes(p.email.toUpperCase()) && !r.stdout.toLowerCase().includes(p.hetu.toLowerCase()));
     }
-    // Offsets point at the values in the file (UTF-8 bytes; this CSV is plain UTF-8 text).
-    const hetuHit = hits.find((h) => h.type === 'fi_hetu')!;
-    const text = bytes.toString('utf8').replace(/\r\n/g, '\n');
-    void text;
-    assert.ok(hetuHit.length === 11);
+    // Offsets are UTF-8 byte offsets into the extracted text: CSV rows become tab-joined cells, one per line.
+    const extracted = Buffer.from(
+      readFileSync(join(leak, 'dump-semicolon.csv'), 'utf8')
+        .split('\r\n')
+        .map((line) => `${line.replace(/"/g, '').split(';').join('\t')}\n`)
+        .join(''),
+    );
+    const leakedHetus = new Set(patients.slice(0, 10).map((p) => p.hetu.toLowerCase()));
+    for (const h of hits.filter((x) => x.type === 'fi_hetu')) {
+      assert.ok(leakedHetus.has(extracted.subarray(h.offset, h.offset + h.length).toString()), `hetu at ${h.offset}`);
+    }
   });
 
   test('neither the bundle nor the store holds any enrolled value in any normalized form, or any note text', () => {

@@ -16,7 +16,7 @@ import { extract, htmlToText } from '../../src/extract/extract.js';
 import { HtmlStripper } from '../../src/extract/html-stripper.js';
 import { JsonSplitter } from '../../src/extract/json-splitter.js';
 import type { DocumentRef, DocumentSink } from '../../src/extract/types.js';
-import { matchesIn } from '../../src/matcher/document-matcher.js';
+import { matchesIn } from '../../src/matcher/pattern-scan.js';
 import { compileCustomPattern } from '../../src/matcher/identifiers/custom.js';
 import { ALL_TYPES } from '../../src/matcher/identifiers/registry.js';
 import type { IdentifierType } from '../../src/matcher/identifiers/types.js';
