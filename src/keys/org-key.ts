@@ -4,7 +4,7 @@
  * the store or a bundle can be brute-forced back into identifiers.
  */
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 
 const KEY_BYTES = 32;
@@ -86,11 +86,6 @@ export function readKeyFile(path: string, options: { allowLooseMode?: boolean } 
   } finally {
     closeSync(fd);
   }
-}
-
-/** File mode bits of a key file, for `doctor`. */
-export function keyFileMode(path: string): number {
-  return statSync(path).mode & 0o777;
 }
 
 function derive(key: Buffer, label: string, length: number): Buffer {

@@ -15,7 +15,7 @@ import { TextNormalizer } from './text-normalize.js';
 import { Winnower } from './winnow.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
-export const PROXIMITY_CHARS = 300;
+const PROXIMITY_CHARS = 300;
 /** Documents longer than this (normalized characters) get no whole-document simhash. */
 export const SIMHASH_MAX_CHARS = 2 * 1024 * 1024;
 const SIMHASH_MAX_DISTANCE = 3;
@@ -308,7 +308,7 @@ export class DocumentMatcher implements DocumentSink {
 }
 
 /** low: a primary alone; medium: one corroborating field or two primaries; high: more. */
-export function recordConfidence(hit: RecordHit): Confidence {
+function recordConfidence(hit: RecordHit): Confidence {
   const c = hit.corroborating.size;
   const p = hit.primary.size;
   if (c >= 2 || (c >= 1 && p >= 2)) return 'high';
@@ -317,7 +317,7 @@ export function recordConfidence(hit: RecordHit): Confidence {
 }
 
 /** Document-level severity for one organization (documented in docs/matching.md). */
-export function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' | 'confidence'>[]): Severity {
+function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' | 'confidence'>[]): Severity {
   let s: Severity = 'low';
   let strongRecords = 0;
   for (const f of findings) {
