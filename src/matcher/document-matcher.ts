@@ -6,7 +6,7 @@
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { NAME_TOKEN_LABEL } from '../enroll/enroll.js';
 import { nameTokens } from './identifiers/name.js';
-import { globalRegExp, matchesIn } from './pattern-scan.js';
+import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType } from './identifiers/types.js';
 import { maxSeverity, type Confidence, type Finding, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
@@ -211,16 +211,18 @@ export class DocumentMatcher implements DocumentSink {
    * gives the row offsets of a batch, else within PROXIMITY_CHARS.
    */
   #detect(doc: DocState, text: string, from: number, rowStarts: Int32Array | null): void {
+    const orgs = this.#deps.orgs;
     for (const g of this.#groups) {
-      for (const m of matchesIn(g.pattern, g.impl.anchor, text)) {
-        const end = m.index + m[0].length;
-        if (end <= from) continue;
-        const canon = g.impl.scanKey?.(m[0], { region: g.region }) ?? g.impl.normalize(m[0], { region: g.region });
-        if (canon === null) continue;
+      const opts = { region: g.region };
+      scanMatches(g.pattern, g.impl, text, (start, end) => {
+        if (end <= from) return;
+        const raw = text.slice(start, end);
+        const canon = g.impl.scanKey?.(raw, opts) ?? g.impl.normalize(raw, opts);
+        if (canon === null) return;
         for (const t of g.targets) {
-          const org = this.#deps.orgs[t.org]!;
-          const fp = org.hasher.hash(t.label, canon);
-          for (let e = org.ids.find(fp.hi, fp.lo); e !== -1; e = org.ids.nextOf(e)) {
+          const org = orgs[t.org]!;
+          org.hasher.hashInto(t.label, canon);
+          for (let e = org.ids.find(org.hasher.hi, org.hasher.lo); e !== -1; e = org.ids.nextOf(e)) {
             if (org.bundle.ids.field[e] !== t.field) continue;
             const rec = org.bundle.ids.rec[e]!;
             const st = doc.orgs[t.org]!;
@@ -234,18 +236,18 @@ export class DocumentMatcher implements DocumentSink {
             let lo: number;
             let hi: number;
             if (rowStarts) {
-              const r = rowIndex(rowStarts, m.index);
+              const r = rowIndex(rowStarts, start);
               lo = rowStarts[r]!;
               hi = r + 1 < rowStarts.length ? rowStarts[r + 1]! - ROW_SEPARATOR.length : text.length;
             } else {
-              lo = Math.max(0, m.index - PROXIMITY_CHARS);
+              lo = Math.max(0, start - PROXIMITY_CHARS);
               hi = Math.min(text.length, end + PROXIMITY_CHARS);
             }
-            const window = `${text.slice(lo, m.index)}\t${text.slice(end, hi)}`;
+            const window = `${text.slice(lo, start)}\t${text.slice(end, hi)}`;
             corroborate(org, rec, window, hit);
           }
         }
-      }
+      });
     }
   }
 
@@ -354,35 +356,27 @@ function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit)
     let s = byField.get(fi);
     if (s) return s;
     s = new Set();
+    const found = s;
     const f = org.fields[fi]!;
+    const opts = { region: f.region };
+    const add = (label: string, canon: string | null): void => {
+      if (canon === null) return;
+      org.hasher.hashInto(label, canon);
+      found.add(`${org.hasher.hi}:${org.hasher.lo}`);
+    };
     if (f.type === 'name') {
       // Word by word: nameTokens refuses over-long input, and a window is long.
       for (const word of window.split(/\s+/)) {
-        for (const tok of nameTokens(word)) {
-          const fp = org.hasher.hash(NAME_TOKEN_LABEL, tok);
-          s.add(`${fp.hi}:${fp.lo}`);
-        }
+        for (const tok of nameTokens(word)) add(NAME_TOKEN_LABEL, tok);
       }
     } else if (f.impl.pattern) {
-      for (const m of matchesIn(globalRegExp(f.impl.pattern), f.impl.anchor, window)) {
-        const canon = f.impl.scanKey?.(m[0], { region: f.region }) ?? f.impl.normalize(m[0], { region: f.region });
-        if (canon === null) continue;
-        const fp = org.hasher.hash(f.label, canon);
-        s.add(`${fp.hi}:${fp.lo}`);
-      }
+      scanMatches(globalRegExp(f.impl.pattern), f.impl, window, (start, end) => {
+        const raw = window.slice(start, end);
+        add(f.label, f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts));
+      });
     } else {
-      for (const tok of window.split(/[\t\n\r,;|]+/)) {
-        const canon = tok.trim() ? f.impl.normalize(tok, { region: f.region }) : null;
-        if (canon === null) continue;
-        const fp = org.hasher.hash(f.label, canon);
-        s.add(`${fp.hi}:${fp.lo}`);
-      }
-      for (const tok of window.split(/\s+/)) {
-        const canon = tok ? f.impl.normalize(tok, { region: f.region }) : null;
-        if (canon === null) continue;
-        const fp = org.hasher.hash(f.label, canon);
-        s.add(`${fp.hi}:${fp.lo}`);
-      }
+      for (const tok of window.split(/[\t\n\r,;|]+/)) if (tok.trim()) add(f.label, f.impl.normalize(tok, opts));
+      for (const tok of window.split(/\s+/)) if (tok) add(f.label, f.impl.normalize(tok, opts));
     }
     byField.set(fi, s);
     return s;

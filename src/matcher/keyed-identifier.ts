@@ -19,6 +19,11 @@ const encoder = new TextEncoder();
 export class IdentifierHasher {
   readonly #sip: SipHash;
   readonly #buf = new Uint8Array(4096);
+  /** UTF-8 of each label followed by its NUL. */
+  readonly #prefixes = new Map<string, Uint8Array>();
+  /** Result of the last `hashInto`. */
+  hi = 0;
+  lo = 0;
 
   constructor(identifierKey: Uint8Array) {
     this.#sip = new SipHash(identifierKey);
@@ -26,11 +31,39 @@ export class IdentifierHasher {
 
   /** Keyed 64-bit fingerprint of `canonical` under the type `label`. */
   hash(label: string, canonical: string): Fp64 {
-    const input = `${label}\u0000${canonical}`;
-    // Reuse one buffer for the common short case; fall back to a fresh encoding for long values.
-    const { written, read } = encoder.encodeInto(input, this.#buf);
-    const bytes = read === input.length ? this.#buf.subarray(0, written) : encoder.encode(input);
+    this.hashInto(label, canonical);
+    return { hi: this.hi, lo: this.lo };
+  }
+
+  /**
+   * Same fingerprint as `hash`, left in `this.hi` / `this.lo`: the scan loop
+   * hashes every candidate, and an object per call showed up in its profile.
+   */
+  hashInto(label: string, canonical: string): void {
+    let prefix = this.#prefixes.get(label);
+    if (prefix === undefined) {
+      prefix = encoder.encode(`${label}\u0000`);
+      this.#prefixes.set(label, prefix);
+    }
+    const buf = this.#buf;
+    const n = prefix.length + canonical.length;
+    let bytes: Uint8Array | null = null;
+    if (n <= buf.length) {
+      buf.set(prefix);
+      let o = prefix.length;
+      for (let i = 0; i < canonical.length; i++) {
+        const c = canonical.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[o++] = c;
+      }
+      if (o === n) bytes = buf.subarray(0, n);
+    }
+    // Non-ASCII or long values: the general UTF-8 encoding.
+    bytes ??= encoder.encode(`${label}\u0000${canonical}`);
     const [hi, lo] = this.#sip.hashBytes(bytes);
-    return { hi, lo };
+    // The scratch buffer outlives the call; the value must not linger in it.
+    buf.fill(0, 0, Math.min(n, buf.length));
+    this.hi = hi;
+    this.lo = lo;
   }
 }

@@ -1,39 +1,61 @@
 /** Running identifier patterns over text: the shared loop for matching and the census. */
 import type { IdentifierType } from './identifiers/types.js';
 
+/** Receives one match as [start, end) offsets into the scanned text. */
+export type MatchSink = (start: number, end: number) => void;
+
 /** A fresh copy of `re` with the global flag, so callers own its lastIndex. */
 export function globalRegExp(re: RegExp): RegExp {
   return new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
 }
 
 /**
- * Every match of `re` in `text`; with an anchor, only in the regions around
- * occurrences of its literal (match offsets are still relative to `text`).
+ * Calls `onMatch` for every match of `re` (the type's pattern, global) in
+ * `text`, in order. With an anchor, only the regions around occurrences of its
+ * literal are searched, each as if it were the whole text, by the type's
+ * hand-written `find` when it has one (same matches, property-tested against
+ * the pattern), else by the regex.
  */
-export function* matchesIn(re: RegExp, anchor: IdentifierType['anchor'], text: string): Generator<RegExpExecArray> {
-  const regions: [number, number][] = [];
-  if (anchor) {
-    for (let at = text.indexOf(anchor.literal); at !== -1; at = text.indexOf(anchor.literal, at + 1)) {
-      const lo = Math.max(0, at - anchor.before);
-      const hi = Math.min(text.length, at + anchor.literal.length + anchor.after);
-      const last = regions[regions.length - 1];
-      if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
-      else regions.push([lo, hi]);
-    }
-  } else {
-    regions.push([0, text.length]);
+export function scanMatches(re: RegExp, impl: Pick<IdentifierType, 'anchor' | 'find'>, text: string, onMatch: MatchSink): void {
+  const { anchor, find } = impl;
+  if (!anchor) {
+    runRegion(re, text, 0, text.length, onMatch);
+    return;
   }
-  for (const [lo, hi] of regions) {
-    const part = lo === 0 && hi === text.length ? text : text.slice(lo, hi);
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(part)) !== null) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      if (lo !== 0) m.index += lo;
-      yield m;
+  // Regions grow while the next occurrence's window overlaps; each is searched once closed.
+  let lo = -1;
+  let hi = -1;
+  const flush = (): void => {
+    if (lo < 0) return;
+    if (find) find(text, lo, hi, onMatch);
+    else runRegion(re, text, lo, hi, onMatch);
+  };
+  const { literal, before, after } = anchor;
+  for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, at + 1)) {
+    const from = Math.max(0, at - before);
+    const to = Math.min(text.length, at + literal.length + after);
+    if (lo >= 0 && from <= hi) {
+      if (to > hi) hi = to;
+      continue;
     }
+    flush();
+    lo = from;
+    hi = to;
+  }
+  flush();
+}
+
+/** The regex over text[lo, hi), with the region's edges as the text's edges. */
+function runRegion(re: RegExp, text: string, lo: number, hi: number, onMatch: MatchSink): void {
+  const part = lo === 0 && hi === text.length ? text : text.slice(lo, hi);
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(part)) !== null) {
+    const len = m[0].length;
+    if (len === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    onMatch(lo + m.index, lo + m.index + len);
   }
 }

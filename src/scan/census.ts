@@ -5,7 +5,7 @@
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { ALL_TYPES } from '../matcher/identifiers/registry.js';
 import type { IdentifierType } from '../matcher/identifiers/types.js';
-import { globalRegExp, matchesIn } from '../matcher/pattern-scan.js';
+import { globalRegExp, scanMatches } from '../matcher/pattern-scan.js';
 
 /** One sighting of an identifier type. Offsets are UTF-8 byte offsets into the entry's extracted text. */
 export interface CensusHit {
@@ -59,19 +59,20 @@ export class CensusSink implements DocumentSink {
     for (const { impl, re } of this.#types) {
       let cursor = 0;
       let cursorBytes = 0;
-      for (const m of matchesIn(re, impl.anchor, text)) {
-        if (m.index + m[0].length <= prefixLen) continue;
-        if (impl.normalize(m[0], { region: this.#region }) === null) continue;
-        cursorBytes += Buffer.byteLength(text.slice(cursor, m.index));
-        cursor = m.index;
+      scanMatches(re, impl, text, (start, end) => {
+        if (end <= prefixLen) return;
+        const raw = text.slice(start, end);
+        if (impl.normalize(raw, { region: this.#region }) === null) return;
+        cursorBytes += Buffer.byteLength(text.slice(cursor, start));
+        cursor = start;
         this.#onHit({
           type: impl.name,
           path: this.#path,
           entry: f.ref.entry.length ? f.ref.entry.join('!') : null,
           offset: base + cursorBytes,
-          length: Buffer.byteLength(m[0]),
+          length: Buffer.byteLength(raw),
         });
-      }
+      });
     }
     f.bytes += Buffer.byteLength(chunk);
     f.carry = text.length > CARRY ? text.slice(text.length - CARRY) : text;

@@ -16,7 +16,7 @@ import { extract, htmlToText } from '../../src/extract/extract.js';
 import { HtmlStripper } from '../../src/extract/html-stripper.js';
 import { JsonSplitter } from '../../src/extract/json-splitter.js';
 import type { DocumentRef, DocumentSink } from '../../src/extract/types.js';
-import { matchesIn } from '../../src/matcher/pattern-scan.js';
+import { scanMatches } from '../../src/matcher/pattern-scan.js';
 import { compileCustomPattern } from '../../src/matcher/identifiers/custom.js';
 import { ALL_TYPES } from '../../src/matcher/identifiers/registry.js';
 import type { IdentifierType } from '../../src/matcher/identifiers/types.js';
@@ -226,7 +226,7 @@ const normalizers: FuzzProperty = {
         }
         if (t.pattern) {
           timed(BOUNDS.normalizeMs, `${t.name} pattern scan`, () => {
-            for (const m of matchesIn(t.pattern!, t.anchor, s)) t.normalize(m[0], opts);
+            scanMatches(t.pattern!, t, s, (a, b) => t.normalize(s.slice(a, b), opts));
           });
         }
       }
@@ -461,7 +461,7 @@ const customPatterns: FuzzProperty = {
       note('accepted, scanned 1 MB');
       if (EVIL_PATTERNS.includes(src)) throw new Error('a catastrophic pattern was accepted');
       timed(BOUNDS.patternScanMs, 'custom pattern scan of 1 MB', () => {
-        for (const m of matchesIn(t.pattern!, t.anchor, text)) t.normalize(m[0]);
+        scanMatches(t.pattern!, t, text, (a, b) => t.normalize(text.slice(a, b)));
       });
       return true;
     }),

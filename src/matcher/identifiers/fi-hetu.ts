@@ -58,6 +58,23 @@ function normalize(raw: string): string | null {
   return `${dd}${mm}${yy}${CANONICAL_SIGN[base]!}${zzz}${check}`;
 }
 
+/** Century sign -> canonical sign of its century, by ASCII code. */
+const FOLD_SIGN = new Map<number, string>(Object.entries(CENTURY_BASE).map(([sign, base]) => [sign.charCodeAt(0), CANONICAL_SIGN[base]!]));
+
+/**
+ * Upper case with the century sign folded, without validation: for a valid
+ * code that is the canonical form, and an invalid one never turns into a valid
+ * canonical form (validity ignores case and which sign of a century is used).
+ * Pattern candidates are 11 ASCII characters; anything else goes to normalize.
+ */
+function scanKey(raw: string): string | null {
+  if (raw.length !== 11) return null;
+  for (let i = 0; i < 11; i++) if (raw.charCodeAt(i) >= 0x80) return null;
+  const up = raw.toUpperCase();
+  const sign = FOLD_SIGN.get(up.charCodeAt(6));
+  return sign === undefined ? up : up.slice(0, 6) + sign + up.slice(7);
+}
+
 /** Finnish henkilötunnus. */
 export const fiHetu: IdentifierType = {
   name: 'fi_hetu',
@@ -66,4 +83,5 @@ export const fiHetu: IdentifierType = {
     'giu',
   ),
   normalize,
+  scanKey,
 };

@@ -52,4 +52,10 @@ export interface IdentifierType {
    * literal instead of over the whole text (e-mail: '@').
    */
   readonly anchor?: { literal: string; before: number; after: number };
+  /**
+   * Optional faster search for `pattern`: reports exactly the matches `pattern`
+   * finds in text.slice(lo, hi) (edges of the region count as edges of the
+   * text), as offsets into `text`.
+   */
+  find?(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void;
 }

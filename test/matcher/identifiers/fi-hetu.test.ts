@@ -115,3 +115,35 @@ describe('fi_hetu pattern', () => {
     }
   });
 });
+
+describe('fi_hetu scanKey (the fast path used while scanning)', () => {
+  it('equals normalize on the DVV vectors, in either case', () => {
+    for (const v of [DVV_EXAMPLE, ...DVV_REFORM_VECTORS]) {
+      assert.equal(fiHetu.scanKey!(v), fiHetu.normalize(v), v);
+      assert.equal(fiHetu.scanKey!(v.toLowerCase()), fiHetu.normalize(v), v);
+    }
+  });
+
+  it('property: equals normalize on every valid generated code, with any sign of its century', () => {
+    fc.assert(fc.property(fromGenerator(makeHetu), fc.nat(5), fc.boolean(), (code, pick, lower) => {
+      const century = Object.values(HETU_SIGNS).find((signs) => signs.includes(code[6]!))!;
+      let raw = replaceAt(code, 6, century[pick % century.length]!);
+      if (lower) raw = raw.toLowerCase();
+      assert.equal(fiHetu.scanKey!(raw), fiHetu.normalize(raw));
+    }), FC);
+  });
+
+  it('property: an invalid candidate never turns into a valid canonical form', () => {
+    const ch = fc.constantFrom(...'0123456789+-YXWVUABCDEFGIOQZyxag'.split(''), ...HETU_CHECK_ALPHABET.split(''));
+    const near = fromGenerator(makeHetu).chain((code) => fc.tuple(fc.nat(10), ch).map(([i, c]) => replaceAt(code, i, c)));
+    fc.assert(fc.property(fc.oneof(near, fc.array(ch, { minLength: 11, maxLength: 11 }).map((a) => a.join(''))), (raw) => {
+      const key = fiHetu.scanKey!(raw);
+      if (key !== null && fiHetu.normalize(key) === key) assert.equal(fiHetu.normalize(raw), key, raw);
+    }), { ...FC, numRuns: 2000 });
+  });
+
+  it('leaves other lengths and non-ASCII to normalize', () => {
+    assert.equal(fiHetu.scanKey!(` ${DVV_EXAMPLE}`), null);
+    assert.equal(fiHetu.scanKey!('131052\u2010308T'), null);
+  });
+});

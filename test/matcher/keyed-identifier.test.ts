@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { IdentifierHasher } from '../../src/matcher/keyed-identifier.js';
+import { SipHash } from '../../src/matcher/siphash.js';
+
+const KEY = Uint8Array.from({ length: 16 }, (_, i) => i * 7 + 1);
+
+describe('IdentifierHasher', () => {
+  it('property: hashInto and hash equal SipHash-2-4 over UTF-8 of label, NUL, value (ASCII, Unicode, long)', () => {
+    const hasher = new IdentifierHasher(KEY);
+    const sip = new SipHash(KEY);
+    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ minLength: 4090, maxLength: 4200 }));
+    fc.assert(
+      fc.property(fc.constantFrom('fi_hetu', 'email', 'custom:mrn', 'näme'), value, (label, v) => {
+        const [hi, lo] = sip.hashBytes(new TextEncoder().encode(`${label}\u0000${v}`));
+        hasher.hashInto(label, v);
+        assert.deepEqual([hasher.hi, hasher.lo], [hi, lo]);
+        assert.deepEqual(hasher.hash(label, v), { hi, lo });
+      }),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+
+  it('keeps types apart and depends on the key', () => {
+    const a = new IdentifierHasher(KEY).hash('date', '1985-02-01');
+    assert.notDeepEqual(a, new IdentifierHasher(KEY).hash('postcode', '1985-02-01'));
+    assert.notDeepEqual(a, new IdentifierHasher(new Uint8Array(16)).hash('date', '1985-02-01'));
+  });
+});
