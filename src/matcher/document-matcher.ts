@@ -22,6 +22,7 @@ const SIMHASH_MAX_DISTANCE = 3;
 /** Joins rows in a batch; NUL stops identifier patterns from matching across rows. */
 const ROW_SEPARATOR = '\n\u0000';
 const ROW_BATCH_CHARS = 512 * 1024;
+const SPACE = 0x20;
 
 /** Index of the row containing offset `at` (rowStarts ascending, rowStarts[0] = 0). */
 function rowIndex(rowStarts: Int32Array, at: number): number {
@@ -80,7 +81,10 @@ interface DocState {
   rowChars: number;
   normalizer: TextNormalizer;
   carry: string;
+  /** The last few normalized characters, for watch terms across pieces. */
   normTail: string;
+  /** normTail starts at the document's start (so its start is a word boundary). */
+  tailAtStart: boolean;
   normChars: number;
   orgs: OrgDocState[];
 }
@@ -127,6 +131,7 @@ export class DocumentMatcher implements DocumentSink {
       normalizer: new TextNormalizer(),
       carry: '',
       normTail: '',
+      tailAtStart: true,
       normChars: 0,
       orgs: this.#deps.orgs.map((o) => {
         const matchedEntries = new Set<number>();
@@ -179,6 +184,7 @@ export class DocumentMatcher implements DocumentSink {
     if (!doc) return;
     this.#flushRows(doc);
     this.#feedNormalized(doc, doc.normalizer.flush());
+    if (this.#maxTermLen > 0) this.#finishTerms(doc);
     for (const st of doc.orgs) st.winnower.end(st.onFingerprint);
     const findings: Finding[] = [];
     const seenAt = (this.#deps.clock?.() ?? new Date()).toISOString();
@@ -265,14 +271,41 @@ export class DocumentMatcher implements DocumentSink {
         else st.simhash = null;
       }
     }
-    if (this.#maxTermLen > 0) {
-      const hay = doc.normTail + norm;
-      this.#deps.orgs.forEach((o, oi) => {
-        const st = doc.orgs[oi]!;
-        for (const t of o.terms) if (!st.terms.has(t.term) && containsWord(hay, t.normalized)) st.terms.add(t.term);
-      });
-      doc.normTail = hay.slice(Math.max(0, hay.length - this.#maxTermLen));
-    }
+    if (this.#maxTermLen > 0) this.#findTerms(doc, norm);
+  }
+
+  /**
+   * Watch terms in this piece of normalized text, and across its seam with the
+   * previous one (the kept tail plus this piece's head: small strings, so a
+   * large piece is never copied). A term must stand as whole words; one that
+   * ends where the piece ends waits for the next piece (or the document's end)
+   * to show what follows it.
+   */
+  #findTerms(doc: DocState, norm: string): void {
+    const keep = this.#maxTermLen + 1;
+    const tail = doc.normTail;
+    const seam = tail + norm.slice(0, keep);
+    const tailOpen = tail.length === 0 || tail.charCodeAt(tail.length - 1) === SPACE;
+    this.#deps.orgs.forEach((o, oi) => {
+      const st = doc.orgs[oi]!;
+      for (const t of o.terms) {
+        if (st.terms.has(t.term)) continue;
+        if (containsWord(norm, t.normalized, tailOpen, norm.length, false) || containsWord(seam, t.normalized, doc.tailAtStart, tail.length, false)) {
+          st.terms.add(t.term);
+        }
+      }
+    });
+    doc.normTail = norm.length >= keep ? norm.slice(norm.length - keep) : seam.slice(Math.max(0, seam.length - keep));
+    doc.tailAtStart = doc.tailAtStart && tail.length + norm.length <= keep;
+  }
+
+  /** At the document's end, a term ending the text is followed by nothing. */
+  #finishTerms(doc: DocState): void {
+    const tail = doc.normTail;
+    this.#deps.orgs.forEach((o, oi) => {
+      const st = doc.orgs[oi]!;
+      for (const t of o.terms) if (!st.terms.has(t.term) && containsWord(tail, t.normalized, doc.tailAtStart, tail.length, true)) st.terms.add(t.term);
+    });
   }
 
   #orgFindings(o: OrgIndex, st: OrgDocState, digest: { hi: number; lo: number } | null): Omit<Finding, 'severity' | 'source' | 'seen_at'>[] {
@@ -334,11 +367,15 @@ function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' |
   return strongRecords >= o.criticalRecords ? 'critical' : s;
 }
 
-function containsWord(hay: string, needle: string): boolean {
+/**
+ * `needle` in `hay` as whole words, starting before `startsBefore`; `leftOpen`
+ * and `rightOpen` say whether hay's start and end are word boundaries.
+ */
+function containsWord(hay: string, needle: string, leftOpen: boolean, startsBefore: number, rightOpen: boolean): boolean {
   let i = hay.indexOf(needle);
-  while (i !== -1) {
-    const before = i === 0 || hay[i - 1] === ' ';
-    const after = i + needle.length === hay.length || hay[i + needle.length] === ' ';
+  while (i !== -1 && i < startsBefore) {
+    const before = i === 0 ? leftOpen : hay.charCodeAt(i - 1) === SPACE;
+    const after = i + needle.length === hay.length ? rightOpen : hay.charCodeAt(i + needle.length) === SPACE;
     if (before && after) return true;
     i = hay.indexOf(needle, i + 1);
   }
