@@ -159,6 +159,22 @@ describe('end to end through the CLI', () => {
     for (const l of lines) assert.match(l.source.sha256, /^[0-9a-f]{64}$/);
   });
 
+  test('scan --jobs 2 reports exactly what one thread reports; bad --jobs and a wrong key fail clearly', () => {
+    const one = cli(['scan', '--json', '--no-store', leak, '--config', config]);
+    const two = cli(['scan', '--json', '--no-store', '--jobs', '2', leak, '--config', config]);
+    assert.equal(two.code, 0, two.stderr);
+    assert.ok(findings(one.stdout).length > 20);
+    assert.deepEqual(findings(two.stdout), findings(one.stdout));
+    const bad = cli(['scan', '--jobs', '0', leak, '--config', config]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /^leakwatch: LW_USAGE: --jobs must be/);
+    assert.equal(cli(['keygen', '--out', join(dir, 'other-jobs.key')]).code, 0);
+    const wrong = cli(['scan', '--no-store', '--jobs', '2', '--bundle', join(dir, 'clinic-a.lwb'), '--key', join(dir, 'other-jobs.key'), leak, '--config', config]);
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /^leakwatch: LW_KEY_MISMATCH: /);
+    assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr);
+  });
+
   test('the human summary names files, records and severity', () => {
     const r = cli(['scan', leak, '--config', config, '--no-store']);
     assert.equal(r.code, 0, r.stderr);

@@ -4,9 +4,13 @@ import { loadConfig } from '../../config/load.js';
 import { LeakwatchError } from '../../errors.js';
 import type { Finding } from '../../matcher/findings.js';
 import type { OrgIndex } from '../../matcher/org-index.js';
+import type { DocumentResult } from '../../matcher/document-matcher.js';
+import type { ExtractIssue } from '../../extract/types.js';
 import { scanPaths } from '../../scan/scan-files.js';
 import { Store, type ScannedDocument } from '../../store/store.js';
-import { loadOrgFromFiles, loadOrgsFromStore } from '../../matcher/load-orgs.js';
+import { availableParallelism } from 'node:os';
+import { loadOrgSpec, orgSpecFromFiles, orgSpecsFromStore } from '../../matcher/load-orgs.js';
+import { scanPathsParallel } from '../../scan/parallel-scan.js';
 import { findingJson, findingsText } from '../output.js';
 import { deliverPending } from '../../alerts/delivery-worker.js';
 import { recordFindings, type DocumentSimhash } from '../../alerts/record-findings.js';
@@ -18,7 +22,16 @@ interface ScanOpts {
   json?: boolean;
   bundle?: string;
   key?: string;
+  jobs: string;
   store: boolean;
+}
+
+/** --jobs: a count of worker threads, or 'auto' for one per core. */
+function parseJobs(value: string): number {
+  if (value === 'auto') return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new LeakwatchError('LW_USAGE', `--jobs must be 'auto' or a whole number from 1 to 256, not '${value}'`);
+  return n;
 }
 
 export function registerScan(program: Command): void {
@@ -30,15 +43,19 @@ export function registerScan(program: Command): void {
     .option('--json', 'one JSON object per finding per line')
     .option('--bundle <file>', 'match against this bundle file instead of the store (needs --key)')
     .option('--key <file>', 'key file of the --bundle organization')
+    .option('--jobs <n>', "worker threads scanning files in parallel, or 'auto' for one per core (each holds every loaded index in memory)", '1')
     .option('--no-store', 'do not record findings in the store')
     .option('--config <file>', 'config file (default config/leakwatch.yaml or LEAKWATCH_CONFIG)')
     .action(async (paths: string[], opts: ScanOpts) => {
       const cfg = loadConfig(opts.config);
       if (Boolean(opts.bundle) !== Boolean(opts.key)) throw new LeakwatchError('LW_USAGE', '--bundle and --key go together');
+      const jobs = parseJobs(opts.jobs);
       const store = opts.store || !opts.bundle ? Store.open(cfg.dataDir) : null;
       try {
-        const orgs: OrgIndex[] = opts.bundle ? [loadOrgFromFiles(opts.bundle, opts.key!, cfg)] : loadOrgsFromStore(cfg, store!, opts.org);
-        if (orgs.length === 0) {
+        const specs = opts.bundle ? [orgSpecFromFiles(opts.bundle, opts.key!, cfg)] : orgSpecsFromStore(cfg, store!, opts.org);
+        // With workers, each builds its own indexes; this thread then needs none.
+        const orgs: OrgIndex[] = jobs > 1 ? [] : specs.map(loadOrgSpec);
+        if (specs.length === 0) {
           throw new LeakwatchError('LW_USAGE', "no organization to match: import a bundle ('leakwatch import') for an org in the config, or pass --bundle and --key");
         }
         const pending: { findings: Finding[]; docs: ScannedDocument[]; simhashes: DocumentSimhash[] } = { findings: [], docs: [], simhashes: [] };
@@ -59,28 +76,26 @@ export function registerScan(program: Command): void {
           maxRatio: cfg.extract.max_ratio,
           maxBufferBytes: cfg.extract.max_buffer_bytes,
         };
-        const summary = await scanPaths(paths, {
-          orgs,
-          limits,
-          onDocument: (r, doc) => {
-            pending.findings.push(...r.findings);
-            pending.docs.push(doc);
-            for (const h of r.simhashes) pending.simhashes.push({ ...h, sha256: r.sha256 });
-            if (opts.json) for (const f of r.findings) process.stdout.write(`${findingJson(f)}\n`);
-            else if (r.findings.length) process.stdout.write(`${findingsText(r.findings)}\n`);
-            if (pending.docs.length >= 500) flush();
-          },
-          onIssue: (i) => {
-            const where = [i.ref.source, ...i.ref.entry].join(' > ');
-            process.stderr.write(`leakwatch: ${i.code}: ${where}: ${i.message}\n`);
-          },
-        });
+        const onDocument = (r: DocumentResult, doc: ScannedDocument) => {
+          pending.findings.push(...r.findings);
+          pending.docs.push(doc);
+          for (const h of r.simhashes) pending.simhashes.push({ ...h, sha256: r.sha256 });
+          if (opts.json) for (const f of r.findings) process.stdout.write(`${findingJson(f)}\n`);
+          else if (r.findings.length) process.stdout.write(`${findingsText(r.findings)}\n`);
+          if (pending.docs.length >= 500) flush();
+        };
+        const onIssue = (i: ExtractIssue) => {
+          const where = [i.ref.source, ...i.ref.entry].join(' > ');
+          process.stderr.write(`leakwatch: ${i.code}: ${where}: ${i.message}\n`);
+        };
+        const summary =
+          jobs > 1 ? await scanPathsParallel(paths, { specs, jobs, limits, onDocument, onIssue }) : await scanPaths(paths, { orgs, limits, onDocument, onIssue });
         flush();
         // One delivery attempt now; whatever fails stays queued for the daemon's worker.
         if (store && recorded) await deliverPending(store, cfg, createLogger({ level: cfg.log.level }));
         if (!opts.json) {
           process.stdout.write(
-            `scanned ${summary.files} file(s), ${summary.documents} document(s), ${(summary.bytes / 1e6).toFixed(1)} MB for ${orgs.length} organization(s): ${summary.findings} finding(s), ${summary.issues} issue(s)\n`,
+            `scanned ${summary.files} file(s), ${summary.documents} document(s), ${(summary.bytes / 1e6).toFixed(1)} MB for ${specs.length} organization(s): ${summary.findings} finding(s), ${summary.issues} issue(s)\n`,
           );
         }
       } finally {
