@@ -12,7 +12,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { parse as parseYaml } from 'yaml';
 import { Zip, ZipDeflate } from 'fflate';
 import { CLINIC_MAPPING_YAML, finnishDate, makeFiller, makeNotes, makePatients, reformatPhone, reverseName, type Patient } from '../src/demo/synthetic-clinic.js';
@@ -21,6 +20,7 @@ import { parseMapping } from '../src/enroll/mapping.js';
 import { generateKey } from '../src/keys/org-key.js';
 import { createRng } from '../src/matcher/identifiers/synthetic.js';
 import { loadOrgIndex } from '../src/matcher/org-index.js';
+import { scanPathsParallel } from '../src/scan/parallel-scan.js';
 import { scanPaths } from '../src/scan/scan-files.js';
 import { Store } from '../src/store/store.js';
 import { printTable } from './lib/print-table.js';
@@ -157,27 +157,16 @@ async function main(): Promise<void> {
     perKind.push([kind, bytes, s]);
   }
 
-  // 6. Scan, all cores (one worker per core, files split round-robin; each worker loads the bundle itself).
+  // 6. Scan, all cores: what `leakwatch scan --jobs auto` does (one worker thread per core, each with its own index).
   const cores = availableParallelism();
+  const names = corpusNames;
+  let parallelFindings = 0;
   t0 = process.hrtime.bigint();
-  const parts: string[][] = Array.from({ length: cores }, () => []);
-  const names = execFileSync('ls', [join(dir, 'corpus')], { encoding: 'utf8' }).trim().split('\n');
-  names.forEach((n, i) => parts[i % cores]!.push(join(dir, 'corpus', n)));
-  const workerFindings = await Promise.all(
-    parts.map(
-      (paths) =>
-        new Promise<number>((res, rej) => {
-          // Workers do not inherit tsx's loader: register it, then load the TypeScript worker.
-          const url = new URL('./lib/scan-worker.ts', import.meta.url).href;
-          const w = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`, {
-            eval: true,
-            workerData: { paths, bundle: join(dir, 'bench.lwb'), key: key.toString('base64') },
-          });
-          w.once('message', (m: number) => res(m));
-          w.once('error', rej);
-        }),
-    ),
-  );
+  await scanPathsParallel([join(dir, 'corpus')], {
+    specs: [{ bytes: readFileSync(join(dir, 'bench.lwb')), key, options: { where: 'bench', watchTerms: ['Lakeside Therapy Centre'] } }],
+    jobs: cores,
+    onDocument: (r) => (parallelFindings += r.findings.length),
+  });
   const scanAll = secs(t0);
 
   // 7. References on the same corpus.
@@ -234,7 +223,7 @@ async function main(): Promise<void> {
     ['method', 'seconds', 'MB/s', 'note'],
     ['leakwatch scan, 1 core', scan1.toFixed(1), mb(written / scan1), `${findings} findings, ${documents} documents`],
     ...perKind.map(([kind, bytes, s]) => [`  of which ${kind}`, s.toFixed(1), mb(bytes / s), `${mb(bytes)} MB`]),
-    [`leakwatch scan, ${cores} workers`, scanAll.toFixed(1), mb(written / scanAll), `${workerFindings.reduce((a, b) => a + b, 0)} findings`],
+    [`leakwatch scan --jobs ${cores}`, scanAll.toFixed(1), mb(written / scanAll), `${parallelFindings} findings`],
     ['sha256sum', shaS.toFixed(1), mb(written / shaS), 'reference: hashing only'],
     ['grep -F -i -f (plaintext ids)', grepS === null ? 'skipped' : grepS.toFixed(1), grepS === null ? '-' : mb(written / grepS), `${N_RECORDS * 3} plaintext patterns, exact strings only`],
   ]);
