@@ -35,11 +35,15 @@ export class CsvParser {
   private skipLf = false;
   private line = 1;
   private rowLine = 1;
+  /** Index of the next delimiter in the text being written (see write). */
+  private nextDelim = -1;
   /** True once any cell or row had to be cut. */
   truncated = false;
 
   constructor(private readonly opts: CsvParserOptions) {
-    if (opts.delimiter.length !== 1) throw new RangeError('delimiter must be one character');
+    if (opts.delimiter.length !== 1 || '"\r\n'.includes(opts.delimiter)) {
+      throw new RangeError('delimiter must be one character other than a quote or a line end');
+    }
     this.delim = opts.delimiter.charCodeAt(0);
   }
 
@@ -52,7 +56,26 @@ export class CsvParser {
       this.skipLf = false;
       if (s.charCodeAt(0) === LF) i = 1;
     }
+    // The next LF, CR, quote and delimiter at or after i (n when there is none), found lazily and reused across rows.
+    this.nextDelim = -1;
+    let lf = -1;
+    let cr = -1;
+    let quote = -1;
     while (i < n) {
+      if (this.state === State.FieldStart && this.row.length === 0) {
+        if (lf < i) lf = indexOrEnd(s, '\n', i);
+        if (cr < i) cr = indexOrEnd(s, '\r', i);
+        const end = lf < cr ? lf : cr;
+        if (end < n) {
+          if (quote < i) quote = indexOrEnd(s, '"', i);
+          if (quote > end && end - i < this.opts.maxRowChars) {
+            // A whole line without quotes: cut natively instead of walking it character by character.
+            if (end > i) this.plainRow(s, i, end);
+            i = this.nextLine(s, end, end === cr ? CR : LF);
+            continue;
+          }
+        }
+      }
       switch (this.state) {
         case State.FieldStart: {
           if (s.charCodeAt(i) === QUOTE) {
@@ -65,33 +88,35 @@ export class CsvParser {
           break;
         }
         case State.Unquoted: {
-          let j = i;
-          let c = 0;
-          for (; j < n; j++) {
-            c = s.charCodeAt(j);
-            if (c === delim || c === LF || c === CR) break;
-          }
+          if (this.nextDelim < i) this.nextDelim = indexOrEnd(s, this.opts.delimiter, i);
+          if (lf < i) lf = indexOrEnd(s, '\n', i);
+          if (cr < i) cr = indexOrEnd(s, '\r', i);
+          const j = Math.min(this.nextDelim, lf, cr);
           if (j > i) this.append(s, i, j);
           if (j === n) {
             i = n;
             break;
           }
           i = j + 1;
-          if (c === delim) this.endCell();
-          else i = this.endLine(s, j, c);
+          if (j === this.nextDelim) this.endCell();
+          else i = this.endLine(s, j, j === cr ? CR : LF);
           break;
         }
         case State.Quoted: {
-          const q = s.indexOf('"', i);
-          const end = q === -1 ? n : q;
-          this.countLines(s, i, end);
-          if (end > i) this.append(s, i, end);
-          if (q === -1) {
+          if (quote < i) quote = indexOrEnd(s, '"', i);
+          if (lf < i) lf = indexOrEnd(s, '\n', i);
+          // Newlines inside the quotes; lf is reused so that a long line of quoted cells is not rescanned per cell.
+          while (lf < quote) {
+            this.line++;
+            lf = indexOrEnd(s, '\n', lf + 1);
+          }
+          if (quote > i) this.append(s, i, quote);
+          if (quote === n) {
             i = n;
             break;
           }
           this.state = State.QuoteInQuoted;
-          i = q + 1;
+          i = quote + 1;
           break;
         }
         case State.QuoteInQuoted: {
@@ -165,6 +190,43 @@ export class CsvParser {
       this.endCell();
       this.endRow();
     }
+    return this.nextLine(s, j, c);
+  }
+
+  /**
+   * Emits the non-empty line s[from, to), which holds no quote and is shorter
+   * than maxRowChars: every cell fits in the row, though a cell may still be
+   * cut. Cells are cut out between delimiters found with indexOf, which is
+   * faster than split and far faster than a loop over the characters.
+   */
+  private plainRow(s: string, from: number, to: number): void {
+    const cells: string[] = [];
+    let at = from;
+    for (;;) {
+      if (this.nextDelim < at) this.nextDelim = indexOrEnd(s, this.opts.delimiter, at);
+      const d = this.nextDelim;
+      if (d >= to) {
+        cells.push(s.slice(at, to));
+        break;
+      }
+      cells.push(s.slice(at, d));
+      at = d + 1;
+    }
+    const max = this.opts.maxCellChars;
+    if (to - from > max) {
+      for (let k = 0; k < cells.length; k++) {
+        const cell = cells[k] as string;
+        if (cell.length > max) {
+          cells[k] = cell.slice(0, max);
+          this.truncated = true;
+        }
+      }
+    }
+    this.opts.onRow(cells, this.rowLine);
+  }
+
+  /** Steps over the line end (CR, LF or CRLF) at index j; returns the index to continue from. */
+  private nextLine(s: string, j: number, c: number): number {
     this.line++;
     let next = j + 1;
     if (c === CR) {
@@ -186,13 +248,12 @@ export class CsvParser {
     if (row.length > 0) this.opts.onRow(row, this.rowLine);
   }
 
-  private countLines(s: string, from: number, to: number): void {
-    let k = s.indexOf('\n', from);
-    while (k !== -1 && k < to) {
-      this.line++;
-      k = s.indexOf('\n', k + 1);
-    }
-  }
+
+}
+
+function indexOrEnd(s: string, c: string, from: number): number {
+  const at = s.indexOf(c, from);
+  return at === -1 ? s.length : at;
 }
 
 const CANDIDATES = [',', ';', '\t', '|'] as const;

@@ -19,6 +19,11 @@ export const extractJson: Extractor = async (src, ref, detected, ctx) => {
   const { maxCellChars, maxBufferBytes } = ctx.limits;
   const chunker = textChunker(ctx);
   const maxRecord = Math.min(maxBufferBytes, MAX_RECORD_CHARS);
+  const emitRows = (value: unknown): void => {
+    for (const r of flattenJson(value, maxCellChars)) {
+      ctx.sink.part(r.header.length > 0 ? { kind: 'row', cells: r.cells, header: r.header } : { kind: 'row', cells: r.cells });
+    }
+  };
   const splitter = new JsonSplitter(
     {
       record(text) {
@@ -30,10 +35,9 @@ export const extractJson: Extractor = async (src, ref, detected, ctx) => {
           chunker.write('\n');
           return;
         }
-        for (const r of flattenJson(value, maxCellChars)) {
-          ctx.sink.part(r.header.length > 0 ? { kind: 'row', cells: r.cells, header: r.header } : { kind: 'row', cells: r.cells });
-        }
+        emitRows(value);
       },
+      value: emitRows,
       passthrough(text) {
         chunker.write(text);
       },

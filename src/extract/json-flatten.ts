@@ -13,17 +13,20 @@ export interface FlatRecord {
 /** Flattens one parsed JSON value into records, in document order (parents first). */
 export function flattenJson(value: unknown, maxCellChars: number): FlatRecord[] {
   const out: FlatRecord[] = [];
-  // A stack of values still to flatten; children are pushed in reverse to keep document order.
+  // Values still to flatten; children are pushed in reverse to keep document order.
   const pending: unknown[] = [value];
-  const pushAll = (values: unknown[]): void => {
-    for (let i = values.length - 1; i >= 0; i--) pending.push(values[i]);
-  };
+  // The walk through one record: keys[i] names vals[i]. Parallel arrays, not [key, value] pairs: one record per
+  // line of a large JSON Lines file would otherwise allocate a pair for every field.
+  const keys: string[] = [];
+  const vals: unknown[] = [];
+  const children: unknown[] = [];
   while (pending.length > 0) {
     const next = pending.pop();
     if (Array.isArray(next)) {
-      const scalars = next.filter((v) => !isContainer(v));
-      if (scalars.length > 0) out.push({ header: [], cells: scalars.map((v) => cell(v, maxCellChars)) });
-      pushAll(next.filter(isContainer));
+      const cells: string[] = [];
+      for (const v of next) if (!isContainer(v)) cells.push(cell(v, maxCellChars));
+      if (cells.length > 0) out.push({ header: [], cells });
+      for (let i = next.length - 1; i >= 0; i--) if (isContainer(next[i])) pending.push(next[i]);
       continue;
     }
     if (!isContainer(next)) {
@@ -31,18 +34,24 @@ export function flattenJson(value: unknown, maxCellChars: number): FlatRecord[] 
       continue;
     }
     const record: FlatRecord = { header: [], cells: [] };
-    const children: unknown[] = [];
-    const stack: [string, unknown][] = [['', next]];
-    while (stack.length > 0) {
-      const [key, v] = stack.pop() as [string, unknown];
+    keys.push('');
+    vals.push(next);
+    while (keys.length > 0) {
+      const key = keys.pop() as string;
+      const v = vals.pop();
       if (Array.isArray(v)) {
         if (v.length > 0 && v.every(isContainer)) for (const c of v) children.push(c);
-        else for (let i = v.length - 1; i >= 0; i--) stack.push([join(key, String(i), maxCellChars), v[i]]);
+        else
+          for (let i = v.length - 1; i >= 0; i--) {
+            keys.push(join(key, String(i), maxCellChars));
+            vals.push(v[i]);
+          }
       } else if (isContainer(v)) {
-        const entries = Object.entries(v);
-        for (let i = entries.length - 1; i >= 0; i--) {
-          const [k, child] = entries[i] as [string, unknown];
-          stack.push([join(key, k, maxCellChars), child]);
+        const names = Object.keys(v);
+        for (let i = names.length - 1; i >= 0; i--) {
+          const k = names[i] as string;
+          keys.push(join(key, k, maxCellChars));
+          vals.push((v as Record<string, unknown>)[k]);
         }
       } else {
         record.header.push(key);
@@ -50,7 +59,7 @@ export function flattenJson(value: unknown, maxCellChars: number): FlatRecord[] 
       }
     }
     if (record.cells.length > 0) out.push(record);
-    pushAll(children);
+    while (children.length > 0) pending.push(children.pop());
   }
   return out;
 }

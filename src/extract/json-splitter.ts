@@ -19,6 +19,11 @@ export interface JsonSplitterHandlers {
   record(text: string, line: number): void;
   /** Text that is not a bufferable record: the pieces of an oversized record, or input after broken structure. */
   passthrough(text: string): void;
+  /**
+   * When given, a JSON Lines record that fills its line and that JSON.parse
+   * accepts arrives here already parsed, instead of through record().
+   */
+  value?(value: unknown, line: number): void;
 }
 
 /** Streaming record splitter for JSON text; write() pieces, end() once. */
@@ -37,6 +42,8 @@ export class JsonSplitter {
   private recordLine = 1;
   /** True once a record was too long to buffer or the structure broke. */
   private degraded = false;
+  /** True when the last character written was a newline (or nothing was written yet). */
+  private lineStart = true;
   /** True once a record was too long to buffer. */
   oversizedSeen = false;
 
@@ -61,6 +68,18 @@ export class JsonSplitter {
         return;
       }
       const c = s.charCodeAt(i);
+      if (
+        (c === 0x7b || c === 0x5b) &&
+        !this.inRecord &&
+        this.mode === Mode.Sequence &&
+        (i === 0 ? this.lineStart : s.charCodeAt(i - 1) === 0x0a)
+      ) {
+        const next = this.wholeLine(s, i);
+        if (next > i) {
+          i = next - 1;
+          continue;
+        }
+      }
       if (c === 0x0a) this.line++;
       if (this.inString) {
         if (this.escaped) this.escaped = false;
@@ -125,6 +144,37 @@ export class JsonSplitter {
       }
     }
     if (this.inRecord && start !== -1) this.addPiece(s, start, n);
+    if (n > 0) this.lineStart = s.charCodeAt(n - 1) === 0x0a;
+  }
+
+  /**
+   * The fast path for JSON Lines: a line that starts a record at s[i] and
+   * that JSON.parse accepts as a whole is one complete record, exactly as the
+   * character scan would find it (a valid value balances its brackets outside
+   * strings, and only whitespace may follow it). Its value is handed over and
+   * the index after the line returned; otherwise i, and the scan goes on.
+   * Only lines that end with the bracket closing their first character are
+   * tried: on other lines (pretty-printed JSON, a cut record) JSON.parse would
+   * fail, and a failure costs a thrown exception.
+   */
+  private wholeLine(s: string, i: number): number {
+    const handlers = this.handlers;
+    if (handlers.value === undefined) return i;
+    const nl = s.indexOf('\n', i);
+    if (nl === -1) return i;
+    let last = nl - 1;
+    while (last > i && isSpace(s.charCodeAt(last))) last--;
+    const close = s.charCodeAt(i) === 0x7b ? 0x7d : 0x5d;
+    if (s.charCodeAt(last) !== close || last - i >= this.maxElementChars) return i;
+    let value: unknown;
+    try {
+      value = JSON.parse(s.slice(i, last + 1));
+    } catch {
+      return i;
+    }
+    handlers.value(value, this.line);
+    this.line++;
+    return nl + 1;
   }
 
   /** The 1-based line the splitter has reached. */
@@ -187,4 +237,8 @@ export class JsonSplitter {
     this.bareLiteral = false;
     this.oversized = false;
   }
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0d || c === 0x09;
 }
