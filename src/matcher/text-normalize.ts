@@ -7,7 +7,10 @@
  */
 import { Buffer } from 'node:buffer';
 
-/** Code-unit classes, filled lazily; 0 means "not yet classified". */
+/** Receives normalized UTF-16 code units `units[0..length)`; they are wiped when the call returns. */
+export type UnitsSink = (units: Uint16Array, length: number) => void;
+
+/** Code-unit classes of NFKC output, filled lazily; 0 means "not yet classified". */
 const UNKNOWN = 0;
 const WORD = 1;
 const SEPARATOR = 2;
@@ -28,11 +31,23 @@ const SPACE = 0x20;
 const FINAL_SIGMA = 0x3c2;
 const SIGMA = 0x3c3;
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
 const classOf = new Uint8Array(65536);
 const astralIsWord = new Map<number, boolean>();
-let scratch = new Uint16Array(4096);
+
+/**
+ * What an input code unit becomes when it stands between two NFKC boundaries,
+ * filled lazily: FAST_UNKNOWN, FAST_SLOW (the unit needs NFKC in context),
+ * FAST_SEPARATOR, or the lower-case code unit it is emitted as (always above
+ * FAST_SEPARATOR, since controls are separators). A unit gets a direct mapping
+ * only if it is NFKC-stable, lower-cases to one unit and is not in
+ * JOINS_BACKWARD; then a normalization boundary sits in front of it, so the
+ * text on either side normalizes independently and NFKC can be skipped for it.
+ * That covers ASCII, Latin-1 letters such as ä and ö, Greek, Cyrillic and CJK.
+ */
+const FAST_UNKNOWN = 0;
+const FAST_SLOW = 1;
+const FAST_SEPARATOR = 2;
+const fastMap = new Uint16Array(65536);
 
 function classify(unit: number): number {
   const cls =
@@ -43,6 +58,25 @@ function classify(unit: number): number {
         : SEPARATOR;
   classOf[unit] = cls;
   return cls;
+}
+
+function classifyFast(unit: number): number {
+  let mapped = FAST_SLOW;
+  if (unit < 0xd800 || unit > 0xdfff) {
+    const c = String.fromCharCode(unit);
+    const lower = c.toLowerCase();
+    if (!JOINS_BACKWARD.test(c) && c.normalize('NFKC') === c && lower.length === 1) {
+      const l = lower.charCodeAt(0);
+      mapped = WORD_CHAR.test(lower) ? (l === FINAL_SIGMA ? SIGMA : l) : FAST_SEPARATOR;
+    }
+  }
+  fastMap[unit] = mapped;
+  return mapped;
+}
+
+function isSlow(unit: number): boolean {
+  const mapped = fastMap[unit]!;
+  return (mapped === FAST_UNKNOWN ? classifyFast(unit) : mapped) === FAST_SLOW;
 }
 
 function isAstralWord(codePoint: number): boolean {
@@ -83,46 +117,205 @@ function safeCut(s: string): number {
   return last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length;
 }
 
+const NO_UNITS = new Uint16Array(0);
+
+/**
+ * Input and output code units of the chunk under normalization, wiped after
+ * each chunk so leaked text does not linger in them. One set serves every
+ * normalizer in turn, so a new document does not allocate (and fault in) fresh
+ * megabytes; a sink that normalizes more text while the set is out gets its own.
+ */
+class Scratch {
+  input: Uint16Array = NO_UNITS;
+  private inputBytes: Buffer = Buffer.alloc(0);
+  out: Uint16Array = NO_UNITS;
+
+  /** Copies text[0..end) into `input` (Buffer copies code units natively, far faster than charCodeAt). */
+  load(text: string, end: number): Uint16Array {
+    if (this.input.length < end) {
+      this.input = new Uint16Array(Math.max(end, 2 * this.input.length, 4096));
+      this.inputBytes = Buffer.from(this.input.buffer, this.input.byteOffset, this.input.byteLength);
+    }
+    this.inputBytes.write(text, 0, 2 * end, 'utf16le');
+    return this.input;
+  }
+
+  /** `out`, grown if needed so that `extra` more units fit after the first `used`. */
+  reserve(used: number, extra: number): Uint16Array {
+    const old = this.out;
+    if (old.length >= used + extra) return old;
+    const grown = new Uint16Array(Math.max(used + extra, 2 * old.length, 4096));
+    grown.set(old.subarray(0, used));
+    old.fill(0, 0, used);
+    this.out = grown;
+    return grown;
+  }
+}
+
+let idleScratch: Scratch | null = new Scratch();
+
 /**
  * Streaming normalizer. The concatenation of every `push` result followed by
  * `flush()` equals `normalizeText` of the concatenated input, wherever the
- * chunks were cut.
+ * chunks were cut; `pushUnits` and `flushUnits` hand out the same text as code
+ * units, without building a string.
  */
 export class TextNormalizer {
   /** Raw input held back because the next chunk may still combine with it. */
   private held = '';
-  /** A separator was seen after the last emitted word character. */
-  private pendingSpace = false;
-  private emittedAny = false;
+  /** 1 when a separator followed the last word character emitted (none before the first), else 0. */
+  private spaceDue = 0;
+  /** 1 once a word character has been emitted, else 0. */
+  private emittedAny = 0;
+  /** The work buffers, while a chunk is being normalized. */
+  private scratch = new Scratch();
 
   /** Normalizes the next chunk; returns the normalized text it completes (possibly empty). */
   push(chunk: string): string {
-    const text = this.held + chunk;
-    const cut = safeCut(text);
-    this.held = text.slice(cut);
-    return this.emit(cut === text.length ? text : text.slice(0, cut));
+    let text = '';
+    this.pushUnits(chunk, (units, length) => {
+      text = decode(units, length);
+    });
+    return text;
   }
 
   /** Ends the stream and returns whatever was held back. */
   flush(): string {
-    const rest = this.held;
-    this.held = '';
-    return this.emit(rest);
+    let text = '';
+    this.flushUnits((units, length) => {
+      text = decode(units, length);
+    });
+    return text;
   }
 
-  private emit(raw: string): string {
-    if (raw.length === 0) return '';
-    // ASCII is already NFKC; its upper case is folded in the loop below.
-    const lowered = ASCII_ONLY.test(raw) ? raw : raw.normalize('NFKC').toLowerCase();
-    const n = lowered.length;
-    if (scratch.length < n + 1) scratch = new Uint16Array(Math.max(n + 1, scratch.length * 2));
-    const out = scratch;
+  /** Like `push`, but hands the normalized code units to `sink` (not called when there are none). */
+  pushUnits(chunk: string, sink: UnitsSink): void {
+    this.run(chunk, false, sink);
+  }
+
+  /** Like `flush`, but hands the normalized code units to `sink` (not called when there are none). */
+  flushUnits(sink: UnitsSink): void {
+    this.run('', true, sink);
+  }
+
+  private run(chunk: string, end: boolean, sink: UnitsSink): void {
+    const scratch = idleScratch ?? new Scratch();
+    idleScratch = null;
+    this.scratch = scratch;
+    let length = 0;
+    try {
+      length = end ? this.normalizeRest() : this.normalizeChunk(chunk);
+      if (length > 0) sink(scratch.out, length);
+    } finally {
+      scratch.out.fill(0, 0, length);
+      idleScratch = scratch;
+    }
+  }
+
+  /** Normalizes what `chunk` completes into `out`; returns the number of units written. */
+  private normalizeChunk(chunk: string): number {
+    let text = chunk;
     let o = 0;
-    let pending = this.pendingSpace;
+    if (this.held.length > 0) {
+      // In front of a directly mapped unit lies a boundary, so the held tail
+      // normalizes on its own and the chunk needs no concatenation.
+      if (chunk.length > 0 && !isSlow(chunk.charCodeAt(0))) o = this.emitSlow(this.held, 0);
+      else text = this.held + chunk;
+      this.held = '';
+    }
+    const cut = safeCut(text);
+    if (cut < text.length) this.held = text.slice(cut);
+    return this.emit(text, cut, o);
+  }
+
+  private normalizeRest(): number {
+    const rest = this.held;
+    this.held = '';
+    return this.emit(rest, rest.length, 0);
+  }
+
+  /**
+   * Appends the normalization of text[0..end) at out[o]; returns the new end.
+   * Directly mapped units are copied; a run of other units is normalized as one
+   * piece together with the unit before it, the boundary nearest in front.
+   */
+  private emit(text: string, end: number, o: number): number {
+    if (end === 0) return o;
+    // Reading a typed array is several times faster than charCodeAt on a long
+    // (often sliced) string.
+    const input = this.scratch.load(text, end);
+    // The mapped part never grows: a space is written only for a separator read.
+    // Growing here, not in emitUnits, keeps a rarely taken path out of the hot loop.
+    this.scratch.reserve(o, end);
+    try {
+      return this.emitUnits(text, input, end, o);
+    } finally {
+      input.fill(0, 0, end);
+    }
+  }
+
+  private emitUnits(text: string, input: Uint16Array, end: number, o: number): number {
+    let out = this.scratch.out;
+    let space = this.spaceDue;
+    let emitted = this.emittedAny;
+    // The state before the last unit read, to re-read that unit with a slow run.
+    let lastO = o;
+    let lastSpace = space;
+    let lastEmitted = emitted;
+    for (let i = 0; i < end; i++) {
+      const mapped = fastMap[input[i]!]!;
+      if (mapped > FAST_SEPARATOR) {
+        lastO = o;
+        lastSpace = space;
+        lastEmitted = emitted;
+        // Writing the space unconditionally and advancing over it only when due
+        // spares a branch that mispredicts at every word boundary.
+        out[o] = SPACE;
+        o += space;
+        out[o++] = mapped;
+        space = 0;
+        emitted = 1;
+      } else if (mapped === FAST_SEPARATOR) {
+        lastO = o;
+        lastSpace = space;
+        lastEmitted = emitted;
+        space = emitted;
+      } else if (mapped === FAST_UNKNOWN) {
+        classifyFast(input[i]!);
+        i--;
+      } else {
+        let from = i;
+        if (i > 0) {
+          from = i - 1;
+          o = lastO;
+          space = lastSpace;
+          emitted = lastEmitted;
+        }
+        let to = i + 1;
+        while (to < end && isSlow(input[to]!)) to++;
+        this.spaceDue = space;
+        this.emittedAny = emitted;
+        o = this.emitSlow(text.slice(from, to), o);
+        out = this.scratch.reserve(o, end - to);
+        space = this.spaceDue;
+        emitted = this.emittedAny;
+        i = to - 1;
+      }
+    }
+    this.spaceDue = space;
+    this.emittedAny = emitted;
+    return o;
+  }
+
+  /** Appends the normalization of `raw`, which starts and ends at boundaries, at out[o]. */
+  private emitSlow(raw: string, o: number): number {
+    const lowered = raw.normalize('NFKC').toLowerCase();
+    const n = lowered.length;
+    const out = this.scratch.reserve(o, n);
+    let space = this.spaceDue;
     let emitted = this.emittedAny;
     for (let i = 0; i < n; i++) {
-      let unit = lowered.charCodeAt(i);
-      if (unit >= 0x41 && unit <= 0x5a) unit += 0x20;
+      const unit = lowered.charCodeAt(i);
       let cls = classOf[unit]!;
       if (cls === UNKNOWN) cls = classify(unit);
       let low = -1;
@@ -138,29 +331,27 @@ export class TextNormalizer {
         }
       }
       if (cls !== WORD) {
-        pending = true;
+        space = emitted;
         continue;
       }
-      if (pending) {
-        if (emitted) out[o++] = SPACE;
-        pending = false;
-      }
+      if (space === 1) out[o++] = SPACE;
+      space = 0;
       // Case folding maps final sigma to sigma; toLowerCase picks one by context,
       // and the context can sit in another chunk.
       out[o++] = unit === FINAL_SIGMA ? SIGMA : unit;
       if (low >= 0) out[o++] = low;
-      emitted = true;
+      emitted = 1;
     }
-    this.pendingSpace = pending;
+    this.spaceDue = space;
     this.emittedAny = emitted;
-    if (o === 0) return '';
-    // Buffer's UTF-16LE decoding is many times faster than TextDecoder's in Node 20
-    // (typed arrays are little-endian on every platform Node supports).
-    const text = Buffer.from(out.buffer, out.byteOffset, 2 * o).toString('utf16le');
-    // The scratch buffer outlives the call; leaked text must not linger in it.
-    out.fill(0, 0, o);
-    return text;
+    return o;
   }
+}
+
+/** Decodes code units to a string; Buffer's UTF-16LE decoding is many times faster than TextDecoder's in Node 20. */
+function decode(units: Uint16Array, length: number): string {
+  // Typed arrays are little-endian on every platform Node supports.
+  return Buffer.from(units.buffer, units.byteOffset, 2 * length).toString('utf16le');
 }
 
 /** Normalizes a whole string: NFKC, lower case, separator runs collapsed to single spaces, trimmed. */

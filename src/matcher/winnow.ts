@@ -9,6 +9,7 @@
  * minimum hash: a guaranteed common fingerprint. Selected hashes are then keyed
  * with the organization's SipHash key, so nothing stored is computable without it.
  */
+import { Buffer } from 'node:buffer';
 import { LeakwatchError } from '../errors.js';
 import { SipHash } from './siphash.js';
 import { normalizeText } from './text-normalize.js';
@@ -48,8 +49,8 @@ export interface WinnowOptions {
  * k-gram would cancel out, so the hash would ignore them. Hence also k <= 64.
  * Enrolled bundles depend on these values: changing the seed breaks matching.
  */
-const TABLE_HI = new Uint32Array(65536);
-const TABLE_LO = new Uint32Array(65536);
+const TABLE_HI = new Int32Array(65536);
+const TABLE_LO = new Int32Array(65536);
 {
   // splitmix32 with a fixed seed: the table must be identical everywhere.
   let state = 0x6c77_2003;
@@ -67,13 +68,13 @@ const TABLE_LO = new Uint32Array(65536);
 }
 
 /** The table rotated left by k bits, used to remove the character leaving the k-gram. */
-const rotatedTables = new Map<number, { hi: Uint32Array; lo: Uint32Array }>();
+const rotatedTables = new Map<number, { hi: Int32Array; lo: Int32Array }>();
 
-function rotated(k: number): { hi: Uint32Array; lo: Uint32Array } {
+function rotated(k: number): { hi: Int32Array; lo: Int32Array } {
   let tables = rotatedTables.get(k);
   if (tables) return tables;
-  const hi = new Uint32Array(65536);
-  const lo = new Uint32Array(65536);
+  const hi = new Int32Array(65536);
+  const lo = new Int32Array(65536);
   const r = k % 64;
   for (let i = 0; i < 65536; i++) {
     let h = TABLE_HI[i]!;
@@ -108,6 +109,15 @@ function checkInt(name: string, value: number, min: number, max: number): number
 const SIGN = 0x80000000 | 0;
 
 /**
+ * Most code units hashed per block. The work arrays grow to the largest block
+ * seen, so a short document costs little memory and a long one stays in cache.
+ */
+const BLOCK = 8192;
+
+/** No k-gram selected yet; below any `gram - w`, so the first k-gram triggers a window scan. */
+const NONE = -(2 ** 30);
+
+/**
  * Streaming winnower over normalized text. State carries across `push` calls,
  * so the fingerprints equal those of the concatenated stream; memory is O(k + w)
  * whatever the input size.
@@ -116,21 +126,34 @@ export class Winnower {
   private readonly k: number;
   private readonly w: number;
   private readonly sip: SipHash;
-  private readonly outHi: Uint32Array;
-  private readonly outLo: Uint32Array;
-  /** Last k code units, a ring; `charSlot` is where the next one goes. */
-  private readonly chars: Uint16Array;
-  private charSlot = 0;
-  /** Last w k-gram hashes (sign-flipped), a ring; `gramSlot` is where the next one goes. */
-  private readonly ringHi: Int32Array;
-  private readonly ringLo: Int32Array;
-  private gramSlot = 0;
+  private readonly outHi: Int32Array;
+  private readonly outLo: Int32Array;
+  /** Code units a block may hold with the arrays as they are. */
+  private capacity = 0;
+  /**
+   * The last k code units, then the block being hashed: the unit leaving the
+   * k-gram is always `k` places before the one entering, with no ring to wrap.
+   * Before the stream has k units, the front holds zeros that the rolling hash
+   * was primed with (see the constructor), so every unit takes the same path.
+   */
+  private units: Uint16Array;
+  private unitBytes: Buffer;
+  /** Sign-flipped k-gram hashes: the last w - 1, then those of the block, so a window is contiguous. */
+  private gramHi: Int32Array;
+  private gramLo: Int32Array;
+  /**
+   * Fingerprints selected in the current block, keyed together once it ends:
+   * (lo, hi) hash pairs and positions.
+   */
+  private pendingWords: Int32Array;
+  private pendingGrams: Int32Array;
+  private pending = 0;
   private rollHi = 0;
   private rollLo = 0;
   /** Code units consumed so far. */
   private consumed = 0;
-  /** The selected k-gram (-1 before the first) and its sign-flipped hash. */
-  private selected = -1;
+  /** The selected k-gram (NONE before the first) and its sign-flipped hash. */
+  private selected = NONE;
   private selHi = 0;
   private selLo = 0;
   /** The last k-gram reported, or -1. */
@@ -143,64 +166,45 @@ export class Winnower {
     const tables = rotated(this.k);
     this.outHi = tables.hi;
     this.outLo = tables.lo;
-    this.chars = new Uint16Array(this.k);
-    this.ringHi = new Int32Array(this.w);
-    this.ringLo = new Int32Array(this.w);
+    this.units = new Uint16Array(this.k);
+    this.unitBytes = Buffer.from(this.units.buffer);
+    this.gramHi = new Int32Array(this.w - 1);
+    this.gramLo = new Int32Array(this.w - 1);
+    this.pendingWords = new Int32Array(0);
+    this.pendingGrams = new Int32Array(0);
+    // The hash of k zero units: removing those zeros one by one as real units
+    // arrive leaves, from the k-th unit on, exactly the hash of the real k-gram.
+    for (let i = 0; i < this.k; i++) {
+      const carry = this.rollHi >>> 31;
+      this.rollHi = (this.rollHi << 1) | (this.rollLo >>> 31);
+      this.rollLo = (this.rollLo << 1) | carry;
+      this.rollHi ^= TABLE_HI[0]!;
+      this.rollLo ^= TABLE_LO[0]!;
+    }
   }
 
   /** Consumes the next piece of normalized text and reports fingerprints selected so far. */
   push(normalizedChunk: string, onFingerprint: FingerprintSink): void {
-    const { k, w, chars, ringHi, ringLo, outHi, outLo } = this;
-    const inHi = TABLE_HI;
-    const inLo = TABLE_LO;
-    let { rollHi, rollLo, charSlot, gramSlot, consumed, selected, selHi, selLo } = this;
-    const n = normalizedChunk.length;
-    for (let i = 0; i < n; i++) {
-      const unit = normalizedChunk.charCodeAt(i);
-      // Cyclic polynomial: rotate by one, drop the leaving unit (rotated by k), add the new one.
-      const carry = rollHi >>> 31;
-      rollHi = (rollHi << 1) | (rollLo >>> 31);
-      rollLo = (rollLo << 1) | carry;
-      if (consumed >= k) {
-        const leaving = chars[charSlot]!;
-        rollHi ^= outHi[leaving]!;
-        rollLo ^= outLo[leaving]!;
-      }
-      rollHi ^= inHi[unit]!;
-      rollLo ^= inLo[unit]!;
-      chars[charSlot] = unit;
-      if (++charSlot === k) charSlot = 0;
-      consumed++;
-      if (consumed < k) continue;
-
-      const gram = consumed - k;
-      const hi = rollHi ^ SIGN;
-      const lo = rollLo ^ SIGN;
-      ringHi[gramSlot] = hi;
-      ringLo[gramSlot] = lo;
-      if (++gramSlot === w) gramSlot = 0;
-      if (selected < 0 || selected <= gram - w) {
-        selected = this.rightmostMinimum(gram, gramSlot);
-        const at = selected % w;
-        selHi = ringHi[at]!;
-        selLo = ringLo[at]!;
-      } else if (hi < selHi || (hi === selHi && lo < selLo)) {
-        selected = gram;
-        selHi = hi;
-        selLo = lo;
-      }
-      if (gram >= w - 1 && selected !== this.reported) {
-        this.report(selected, selHi, selLo, onFingerprint);
-      }
+    const length = normalizedChunk.length;
+    for (let from = 0; from < length; from += BLOCK) {
+      const n = Math.min(BLOCK, length - from);
+      this.reserve(n);
+      this.unitBytes.write(normalizedChunk.slice(from, from + n), 2 * this.k, 2 * n, 'utf16le');
+      this.block(n, onFingerprint);
     }
-    this.rollHi = rollHi;
-    this.rollLo = rollLo;
-    this.charSlot = charSlot;
-    this.gramSlot = gramSlot;
-    this.consumed = consumed;
-    this.selected = selected;
-    this.selHi = selHi;
-    this.selLo = selLo;
+    // The block area outlives the call; leaked text must not linger in it.
+    this.units.fill(0, this.k);
+  }
+
+  /** Like `push`, for normalized text given as code units `units[0..length)` (see `TextNormalizer.pushUnits`). */
+  pushUnits(units: Uint16Array, length: number, onFingerprint: FingerprintSink): void {
+    for (let from = 0; from < length; from += BLOCK) {
+      const n = Math.min(BLOCK, length - from);
+      this.reserve(n);
+      this.units.set(units.subarray(from, from + n), this.k);
+      this.block(n, onFingerprint);
+    }
+    this.units.fill(0, this.k);
   }
 
   /**
@@ -208,37 +212,145 @@ export class Winnower {
    * fills a window; it still gets its minimum k-gram as one fingerprint.
    */
   end(onFingerprint: FingerprintSink): void {
-    if (this.reported < 0 && this.selected >= 0) this.report(this.selected, this.selHi, this.selLo, onFingerprint);
+    if (this.reported >= 0 || this.selected === NONE) return;
+    const keyed = new Int32Array(2);
+    this.sip.hash64Into(this.selHi ^ SIGN, this.selLo ^ SIGN, keyed);
+    this.reported = this.selected;
+    onFingerprint(keyed[0]! >>> 0, keyed[1]! >>> 0, this.selected);
+  }
+
+  /** Grows the work arrays so that a block of n units fits, keeping the history in front. */
+  private reserve(n: number): void {
+    if (n <= this.capacity) return;
+    const { k, w } = this;
+    const capacity = Math.min(BLOCK, Math.max(n, 2 * this.capacity));
+    const units = new Uint16Array(k + capacity);
+    units.set(this.units.subarray(0, k));
+    this.units.fill(0);
+    this.units = units;
+    this.unitBytes = Buffer.from(units.buffer);
+    const gramHi = new Int32Array(w - 1 + capacity);
+    const gramLo = new Int32Array(w - 1 + capacity);
+    gramHi.set(this.gramHi.subarray(0, w - 1));
+    gramLo.set(this.gramLo.subarray(0, w - 1));
+    this.gramHi = gramHi;
+    this.gramLo = gramLo;
+    this.pendingWords = new Int32Array(2 * capacity);
+    this.pendingGrams = new Int32Array(capacity);
+    this.capacity = capacity;
+  }
+
+  /** Hashes and winnows the n units after the first k of `units`, then shifts the last k to the front. */
+  private block(n: number, onFingerprint: FingerprintSink): void {
+    const { k, w, units, gramHi, gramLo, outHi, outLo } = this;
+    const inHi = TABLE_HI;
+    const inLo = TABLE_LO;
+    // Hashing first and selecting in a second pass keeps both loops small
+    // enough for V8 to keep their state in registers (about a third faster).
+    // gram(j) is the k-gram completed by units[k + j]; it sits at gramHi[w - 1 + j].
+    let rollHi = this.rollHi;
+    let rollLo = this.rollLo;
+    for (let j = 0; j < n; j++) {
+      const leaving = units[j]!;
+      const entering = units[j + k]!;
+      // Cyclic polynomial: rotate by one, drop the leaving unit (rotated by k), add the new one.
+      const carry = rollHi >>> 31;
+      rollHi = ((rollHi << 1) | (rollLo >>> 31)) ^ outHi[leaving]! ^ inHi[entering]!;
+      rollLo = ((rollLo << 1) | carry) ^ outLo[leaving]! ^ inLo[entering]!;
+      gramHi[w - 1 + j] = rollHi ^ SIGN;
+      gramLo[w - 1 + j] = rollLo ^ SIGN;
+    }
+    this.rollHi = rollHi;
+    this.rollLo = rollLo;
+
+    // Before the stream has k units the hashes are not k-grams yet: skip them.
+    const firstGram = this.consumed - k + 1;
+    const from = Math.max(0, -firstGram);
+    // The first full window reports its selection even if that did not change there.
+    const firstWindow = w - 1 - firstGram;
+    this.pending = 0;
+    if (firstWindow >= from && firstWindow < n) {
+      this.select(firstGram, from, firstWindow + 1);
+      if (this.selected !== this.reported) this.pend();
+      this.select(firstGram, firstWindow + 1, n);
+    } else {
+      this.select(firstGram, from, n);
+    }
+    this.consumed += n;
+    units.copyWithin(0, n, n + k);
+    gramHi.copyWithin(0, n, n + w - 1);
+    gramLo.copyWithin(0, n, n + w - 1);
+
+    // Keys the block's selections together (a batch is several times faster than one call each).
+    const { pendingWords, pendingGrams, pending } = this;
+    this.sip.hash64Batch(pendingWords, pending);
+    for (let i = 0; i < pending; i++) {
+      onFingerprint(pendingWords[2 * i + 1]! >>> 0, pendingWords[2 * i]! >>> 0, pendingGrams[i]!);
+    }
   }
 
   /**
-   * Index of the rightmost minimal hash in the window ending at k-gram `last`;
-   * `nextSlot` is the ring slot after the one holding `last`.
+   * Robust winnowing over the hashed k-grams at block offsets [from, to), the
+   * block's first being k-gram number `firstGram`: a new hash below the selected
+   * one is selected at once; when the selected one leaves the window, the
+   * rightmost minimum of the window is. Changes from the first full window on
+   * are queued for keying.
    */
-  private rightmostMinimum(last: number, nextSlot: number): number {
-    const { w, ringHi, ringLo } = this;
-    const size = Math.min(w, last + 1);
-    let at = nextSlot === 0 ? w - 1 : nextSlot - 1;
-    let best = last;
-    let bestHi = ringHi[at]!;
-    let bestLo = ringLo[at]!;
-    for (let back = 1; back < size; back++) {
-      at = at === 0 ? w - 1 : at - 1;
-      const hi = ringHi[at]!;
-      if (hi < bestHi || (hi === bestHi && ringLo[at]! < bestLo)) {
-        best = last - back;
-        bestHi = hi;
-        bestLo = ringLo[at]!;
+  private select(firstGram: number, from: number, to: number): void {
+    const { w, gramHi, gramLo } = this;
+    let { selected, selHi, selLo } = this;
+    // The first k-gram at which the selected one has left the window.
+    let expiry = selected + w;
+    for (let j = from; j < to; j++) {
+      const gram = firstGram + j;
+      const at = w - 1 + j;
+      const hi = gramHi[at]!;
+      // Almost every k-gram is above the selected one (ties on hi are resolved below).
+      if (hi > selHi && gram < expiry) continue;
+      if (gram >= expiry) {
+        // Rightmost minimum of the window (or of the k-grams so far): scan left to right with <=.
+        let i = at - Math.min(w, gram + 1) + 1;
+        let best = i;
+        let bestHi = gramHi[i]!;
+        let bestLo = gramLo[i]!;
+        for (i++; i <= at; i++) {
+          const h = gramHi[i]!;
+          if (h < bestHi || (h === bestHi && gramLo[i]! <= bestLo)) {
+            best = i;
+            bestHi = h;
+            bestLo = gramLo[i]!;
+          }
+        }
+        selected = gram - (at - best);
+        selHi = bestHi;
+        selLo = bestLo;
+      } else {
+        const lo = gramLo[at]!;
+        if (hi === selHi && lo >= selLo) continue;
+        selected = gram;
+        selHi = hi;
+        selLo = lo;
+      }
+      expiry = selected + w;
+      if (gram >= w - 1) {
+        this.selected = selected;
+        this.selHi = selHi;
+        this.selLo = selLo;
+        this.pend();
       }
     }
-    return best;
+    this.selected = selected;
+    this.selHi = selHi;
+    this.selLo = selLo;
   }
 
-  /** Keys the selected k-gram hash and hands it out. */
-  private report(gram: number, flippedHi: number, flippedLo: number, onFingerprint: FingerprintSink): void {
-    const [hi, lo] = this.sip.hash64((flippedHi ^ SIGN) >>> 0, (flippedLo ^ SIGN) >>> 0);
-    this.reported = gram;
-    onFingerprint(hi, lo, gram);
+  /** Queues the selected k-gram for keying and reporting. */
+  private pend(): void {
+    const p = this.pending++;
+    this.pendingWords[2 * p] = this.selLo ^ SIGN;
+    this.pendingWords[2 * p + 1] = this.selHi ^ SIGN;
+    this.pendingGrams[p] = this.selected;
+    this.reported = this.selected;
   }
 }
 

@@ -9,7 +9,9 @@ import {
   SIMHASH_SHINGLE_WORDS,
   type Simhash64,
 } from '../../src/matcher/simhash.js';
-import { normalizeText } from '../../src/matcher/text-normalize.js';
+import { normalizeText, TextNormalizer } from '../../src/matcher/text-normalize.js';
+import { SipHash } from '../../src/matcher/siphash.js';
+import { cutAt } from '../support/cut-string.js';
 import { hasCode } from '../../src/errors.js';
 
 const KEY = Uint8Array.from({ length: 16 }, (_, i) => 3 * i + 1);
@@ -151,4 +153,114 @@ test('rejects bad parameters with stable codes', () => {
   assert.throws(() => new SimhashBuilder(KEY, 0), (e) => hasCode(e, 'LW_USAGE'));
   assert.throws(() => new SimhashBuilder(KEY, 3, 0), (e) => hasCode(e, 'LW_USAGE'));
   assert.throws(() => new SimhashBuilder(new Uint8Array(4)), (e) => hasCode(e, 'LW_KEY_INVALID'));
+});
+
+// ---- reference implementation -------------------------------------------
+
+function referenceFmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A word's unkeyed 64-bit hash: two multiplicative lanes over its code units, finalized with fmix32. */
+function referenceWordHash(word: string): bigint {
+  let a = 0x811c9dc5;
+  let b = 0x2d358dcc;
+  for (let i = 0; i < word.length; i++) {
+    const unit = word.charCodeAt(i);
+    a = Math.imul(a ^ unit, 0x01000193);
+    b = Math.imul(b ^ unit, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (BigInt(referenceFmix32(a ^ word.length)) << 32n) | BigInt(referenceFmix32(b));
+}
+
+/**
+ * Simhash written plainly: words are the runs of code units above U+0020; every
+ * run of `shingleWords` words is folded (rotate left by 23, XOR the next word),
+ * keyed by SipHash over its 8 little-endian bytes, and counted bit by bit.
+ */
+function referenceSimhash(text: string, key: Uint8Array, shingleWords = SIMHASH_SHINGLE_WORDS, minShingles = SIMHASH_MIN_SHINGLES): Simhash64 | null {
+  const words = (text.match(/[^\u0000-\u0020]+/g) ?? []).map(referenceWordHash);
+  const sip = new SipHash(key);
+  const counts = new Array<number>(64).fill(0);
+  let shingles = 0;
+  for (let last = shingleWords - 1; last < words.length; last++) {
+    let acc = 0n;
+    for (let i = last - shingleWords + 1; i <= last; i++) {
+      acc = (((acc << 23n) | (acc >> 41n)) & 0xffff_ffff_ffff_ffffn) ^ words[i]!;
+    }
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigUint64(0, acc, true);
+    const [hi, lo] = sip.hashBytes(bytes);
+    for (let bit = 0; bit < 32; bit++) {
+      counts[bit]! += (lo >>> bit) & 1;
+      counts[32 + bit]! += (hi >>> bit) & 1;
+    }
+    shingles++;
+  }
+  if (shingles < minShingles) return null;
+  let hi = 0;
+  let lo = 0;
+  for (let bit = 0; bit < 32; bit++) {
+    if (2 * counts[bit]! > shingles) lo |= 1 << bit;
+    if (2 * counts[32 + bit]! > shingles) hi |= 1 << bit;
+  }
+  return { hi: hi >>> 0, lo: lo >>> 0 };
+}
+
+const toUnits = (s: string): Uint16Array => {
+  const units = new Uint16Array(s.length + 2).fill(0x61);
+  for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
+  return units;
+};
+
+test('streamed digests, from strings or code units, equal the plain reference at every cut', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'dd', ' ', '  ', '\n', '\t', 'é', '\u{20000}', '\ud800'), maxLength: 500 }),
+        fc.string({ unit: 'binary', maxLength: 400 }),
+        fc.nat().map((seed) => normalizeText(doc(seed, 400).join(' '))),
+      ),
+      fc.array(fc.nat(), { maxLength: 10 }),
+      fc.integer({ min: 1, max: 16 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.boolean(),
+      (text, offsets, shingleWords, minShingles, units) => {
+        const builder = new SimhashBuilder(KEY, shingleWords, minShingles);
+        let prefix = '';
+        for (const chunk of cutAt(text, offsets)) {
+          if (units) builder.pushUnits(toUnits(chunk), chunk.length);
+          else builder.push(chunk);
+          prefix += chunk;
+          assert.deepEqual(builder.digest(), referenceSimhash(prefix, KEY, shingleWords, minShingles));
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('the whole pipeline on code units gives the reference simhash of the normalized text', () => {
+  const pieces = ['Potilas', ' ', 'EI', ' nukkunut', '.', '\n\n', 'yötä', 'ΟΔΟΣ', 'ﬁ', 'Ｆ', 'e\u0301', '\u{20000}', '😀', '  -- ', 'ß'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 300 }), fc.array(fc.nat(), { maxLength: 8 }), (parts, offsets) => {
+      const raw = parts.join('');
+      const normalizer = new TextNormalizer();
+      const builder = new SimhashBuilder(KEY);
+      const feed = (units: Uint16Array, length: number): void => builder.pushUnits(units, length);
+      for (const c of cutAt(raw, offsets)) normalizer.pushUnits(c, feed);
+      normalizer.flushUnits(feed);
+      assert.deepEqual(builder.digest(), referenceSimhash(normalizeText(raw), KEY));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('long documents match the reference across every counter drain', () => {
+  const text = normalizeText(doc(9, 12_000).join(' '));
+  const builder = new SimhashBuilder(KEY);
+  for (const chunk of cutAt(text, [1, 4096, 50_000, 50_001])) builder.pushUnits(toUnits(chunk), chunk.length);
+  assert.deepEqual(builder.digest(), referenceSimhash(text, KEY));
 });

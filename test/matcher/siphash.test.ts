@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
 import { SipHash } from '../../src/matcher/siphash.js';
 import { hasCode } from '../../src/errors.js';
 
@@ -109,6 +110,76 @@ test('agrees with an independent BigInt implementation for random keys and messa
     }),
     { numRuns: 300 },
   );
+});
+
+test('hash64 and hash64Into agree with the BigInt implementation on random keys and values', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.nat(0xffffffff), fc.nat(0xffffffff), (key, hi, lo) => {
+      const bytes = new Uint8Array(8);
+      new DataView(bytes.buffer).setBigUint64(0, (BigInt(hi) << 32n) | BigInt(lo), true);
+      const expected = referenceSipHash(key, bytes);
+      const sip = new SipHash(key);
+      const [h, l] = sip.hash64(hi, lo);
+      assert.equal((BigInt(h) << 32n) | BigInt(l), expected);
+      // hash64Into takes and gives int32 bit patterns.
+      const out = new Int32Array(2);
+      sip.hash64Into(hi | 0, lo | 0, out);
+      assert.equal((BigInt(out[0]! >>> 0) << 32n) | BigInt(out[1]! >>> 0), expected);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+/** The reference hash of the 64-bit value hi:lo as 8 little-endian bytes. */
+function referenceWord(key: Uint8Array, hi: number, lo: number): bigint {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), true);
+  return referenceSipHash(key, bytes);
+}
+
+/** Runs hash64Batch in place and reads each (lo, hi) pair back as a uint64. */
+function batched(key: Uint8Array, words: Int32Array, count: number): bigint[] {
+  new SipHash(key).hash64Batch(words, count);
+  return Array.from({ length: count }, (_, i) => (BigInt(words[2 * i + 1]! >>> 0) << 32n) | BigInt(words[2 * i]! >>> 0));
+}
+
+test('hash64Batch agrees with the BigInt implementation, including across WebAssembly calls', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.array(fc.integer(), { maxLength: 64 }), (key, values) => {
+      const words = Int32Array.from(values.length % 2 ? [...values, 0] : values);
+      const count = words.length / 2;
+      const expected = Array.from({ length: count }, (_, i) => referenceWord(key, words[2 * i + 1]!, words[2 * i]!));
+      assert.deepEqual(batched(key, words, count), expected);
+    }),
+    { numRuns: 300 },
+  );
+  // More values than one call of the kernel takes; words past `count` stay as they were.
+  const count = 20_000;
+  const words = Int32Array.from({ length: 2 * count + 2 }, (_, i) => Math.imul(i, 0x9e3779b9));
+  const hashes = batched(REFERENCE_KEY, words, count);
+  for (const i of [0, 1, 8191, 8192, 8193, 16_384, count - 1]) {
+    assert.equal(hashes[i], referenceWord(REFERENCE_KEY, Math.imul(2 * i + 1, 0x9e3779b9), Math.imul(2 * i, 0x9e3779b9)));
+  }
+  assert.equal(words[2 * count], Math.imul(2 * count, 0x9e3779b9));
+});
+
+test('hash64Batch gives the same values without WebAssembly (node --jitless)', () => {
+  const module = new URL('../../src/matcher/siphash.ts', import.meta.url).href;
+  const script = `
+    import { SipHash } from ${JSON.stringify(module)};
+    const words = Int32Array.from({ length: 200 }, (_, i) => Math.imul(i, 0x9e3779b9));
+    new SipHash(Uint8Array.from({ length: 16 }, (_, i) => i)).hash64Batch(words, 100);
+    console.log(JSON.stringify({ wasm: typeof WebAssembly, words: [...words] }));`;
+  const child = spawnSync(process.execPath, ['--jitless', '--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const result = JSON.parse(child.stdout) as { wasm: string; words: number[] };
+  assert.equal(result.wasm, 'undefined');
+  const words = Int32Array.from({ length: 200 }, (_, i) => Math.imul(i, 0x9e3779b9));
+  new SipHash(REFERENCE_KEY).hash64Batch(words, 100);
+  assert.deepEqual(result.words, [...words]);
 });
 
 test('outputs are uint32 halves and depend on the key', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { normalizeText, TextNormalizer } from '../../src/matcher/text-normalize.js';
 import { cutAt } from '../support/cut-string.js';
+import { Buffer } from 'node:buffer';
 
 /** Feeds `chunks` through one streaming normalizer and joins the output. */
 function streamed(chunks: string[]): string {
@@ -94,4 +95,146 @@ test('a long run of combining marks does not grow the held-back tail without bou
   let released = '';
   for (let i = 0; i < 100; i++) released += normalizer.push('\u0301'.repeat(100));
   assert.ok(released.length >= 100 * 100 - 200, 'marks are released as they arrive');
+});
+
+/**
+ * The specification, kept deliberately simple: NFKC of the whole text, lower
+ * case with final sigma folded, and the maximal runs of letters, digits and
+ * marks joined by single spaces (lone surrogates are separators).
+ */
+function referenceNormalize(s: string): string {
+  return words(s.normalize('NFKC').toLowerCase());
+}
+
+function words(lowered: string): string {
+  return (lowered.replaceAll('ς', 'σ').match(/[\p{L}\p{N}\p{M}]+/gu) ?? []).join(' ');
+}
+
+const JOINER = /^[\p{M}\u1160-\u11ff\uff9e\uff9f]$/u;
+
+/**
+ * The documented chunking rule, written plainly: each chunk is appended to the
+ * held-back tail, the text up to the last character that cannot combine with
+ * what precedes it is normalized as one piece, and the rest is held (a run of
+ * more than 64 units of non-starters is released). Where no cut splits a
+ * surrogate pair this equals `referenceNormalize` of the whole input; a cut
+ * between the halves of an astral combining mark (a Kaithi nukta, say) loses
+ * its composition, because a dangling high surrogate counts as a starter.
+ */
+function referenceStream(chunks: string[]): string {
+  let held = '';
+  let lowered = '';
+  for (const chunk of chunks) {
+    const text = held + chunk;
+    const floor = Math.max(0, text.length - 64);
+    let cut = text.length;
+    for (;;) {
+      if (cut <= floor) {
+        const last = text.charCodeAt(text.length - 1);
+        cut = floor === 0 ? 0 : last >= 0xd800 && last <= 0xdbff ? text.length - 1 : text.length;
+        break;
+      }
+      const low = text.charCodeAt(cut - 1);
+      const high = text.charCodeAt(cut - 2);
+      cut -= low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? 2 : 1;
+      if (!JOINER.test(String.fromCodePoint(text.codePointAt(cut)!))) break;
+    }
+    lowered += text.slice(0, cut).normalize('NFKC').toLowerCase();
+    held = text.slice(cut);
+  }
+  return words(lowered + held.normalize('NFKC').toLowerCase());
+}
+
+const decode = (units: Uint16Array, length: number): string =>
+  Buffer.from(units.buffer, units.byteOffset, 2 * length).toString('utf16le');
+
+/** Feeds `chunks` through `pushUnits`/`flushUnits` and decodes what the sink receives. */
+function streamedUnits(chunks: string[]): string {
+  const normalizer = new TextNormalizer();
+  const parts: string[] = [];
+  const sink = (units: Uint16Array, length: number): void => {
+    assert.ok(length > 0 && length <= units.length);
+    parts.push(decode(units, length));
+  };
+  for (const c of chunks) normalizer.pushUnits(c, sink);
+  normalizer.flushUnits(sink);
+  return parts.join('');
+}
+
+const splitsSurrogatePair = (chunks: string[]): boolean =>
+  chunks.some((c, i) => /[\ud800-\udbff]$/.test(c) && /^[\udc00-\udfff]/.test(chunks.slice(i + 1).join('')));
+
+/** Pieces that stress every path: ASCII, directly mapped non-ASCII, NFKC, composition across cuts, surrogates. */
+const PIECES = [
+  'a', 'Z', 'q', '7', ' ', '  ', '\t\n', '.', ',', '-- ', '!?', '\u00a0', '\u3000', ' '.repeat(40), '\r\n\t \t',
+  'ä', 'Ö', 'å', 'ß', 'é', 'Ñ', 'Σ', 'ς', 'σ', 'ΟΔΟΣ', 'Ж', 'ж', 'İ', 'ǅ', 'Ω', 'K', 'Å',
+  'Ａ', 'ｚ', '１', '①', 'ﬁ', 'ﷺ', '²', '½', '㎏',
+  '\u0301', '\u0308', '\u0323', '\u0345', '\u0344', 'e\u0301', 'A\u030a', '\u0958',
+  '\u1100', '\u1161', '\u11a8', '가', 'ﾊ', 'ﾞ', 'ﾟ', 'ｶ', 'か', '\u3099',
+  '\u{20000}', '𝐀', '𝔷', '😀', '👍🏽', '\ud83d', '\ude00', '\ud800', '\udfff', '中文', '\u0000', '\u200b',
+];
+const unicodeText = fc.oneof(
+  fc.array(fc.constantFrom(...PIECES), { maxLength: 150 }).map((p) => p.join('')),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+);
+
+test('streamed output, as a string or as code units, equals the reference for random Unicode and chunkings', () => {
+  fc.assert(
+    fc.property(unicodeText, fc.array(fc.nat(), { maxLength: 12 }), (s, offsets) => {
+      assert.equal(normalizeText(s), referenceNormalize(s));
+      const chunks = cutAt(s, offsets);
+      const expected = referenceStream(chunks);
+      if (!splitsSurrogatePair(chunks)) assert.equal(expected, referenceNormalize(s));
+      assert.equal(streamed(chunks), expected);
+      assert.equal(streamedUnits(chunks), expected);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('every code unit normalizes as the reference says next to composing neighbours', () => {
+  // One long string per context puts each BMP unit between characters that
+  // compose with what comes before or after them.
+  const contexts: [string, string][] = [
+    ['e', '\u0301'],
+    ['\u1100', '\u1161'],
+    ['ｶ', 'ﾞ'],
+    ['a\u0308', '\u0323'],
+    ['Σ', 'x'],
+  ];
+  for (const [before, after] of contexts) {
+    const parts: string[] = [];
+    for (let unit = 0; unit < 0x10000; unit++) parts.push(before + String.fromCharCode(unit) + after);
+    const s = parts.join('');
+    const expected = referenceNormalize(s);
+    assert.equal(normalizeText(s), expected);
+    assert.equal(streamedUnits(cutAt(s, [1, 70_000, 70_001, 300_000])), expected);
+  }
+});
+
+test('pushUnits hands out the output buffer and wipes it when the sink returns', () => {
+  const normalizer = new TextNormalizer();
+  let seen: Uint16Array | null = null;
+  let length = 0;
+  normalizer.pushUnits('Potilas ei nukkunut, yötä ', (units, n) => {
+    seen = units;
+    length = n;
+    assert.equal(decode(units, n), 'potilas ei nukkunut yötä');
+  });
+  assert.ok(seen !== null && length > 0);
+  assert.ok((seen as Uint16Array).subarray(0, length).every((u) => u === 0));
+  let called = false;
+  normalizer.pushUnits(' ... ', () => {
+    called = true;
+  });
+  assert.equal(called, false, 'no call without output');
+});
+
+test('long chunks with rare non-ASCII characters take the direct path and still match the reference', () => {
+  const line = 'Asiakas kertoi nukkuneensa huonosti; Ä, Ö ja å pysyvät, ﬁ ja Ｆ muuttuvat. Café\u0301 ΟΔΟΣ 😀 𝐀 ';
+  const s = line.repeat(4000);
+  const expected = referenceNormalize(s);
+  assert.equal(streamed(cutAt(s, [65_536, 131_072, 200_001])), expected);
+  assert.equal(streamedUnits(cutAt(s, [1, 2, 3, 250_000])), expected);
 });

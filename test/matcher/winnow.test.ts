@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Winnower, winnowText, WINNOW_K, WINNOW_W, type Fingerprint } from '../../src/matcher/winnow.js';
-import { normalizeText } from '../../src/matcher/text-normalize.js';
+import { normalizeText, TextNormalizer } from '../../src/matcher/text-normalize.js';
+import { SipHash } from '../../src/matcher/siphash.js';
 import { hasCode } from '../../src/errors.js';
 import { cutAt } from '../support/cut-string.js';
 
@@ -125,4 +126,130 @@ test('rejects bad parameters and keys with stable codes', () => {
   assert.throws(() => new Winnower({ key: KEY, w: 0 }), (e) => hasCode(e, 'LW_USAGE'));
   assert.throws(() => new Winnower({ key: KEY, w: 1.5 }), (e) => hasCode(e, 'LW_USAGE'));
   assert.throws(() => new Winnower({ key: new Uint8Array(8) }), (e) => hasCode(e, 'LW_KEY_INVALID'));
+});
+
+// ---- reference implementation -------------------------------------------
+
+/** The buzhash table as specified: splitmix32 from the fixed seed, hi then lo per code unit. */
+const REF_TABLE = (() => {
+  const table = new Uint32Array(2 * 65536);
+  let state = 0x6c77_2003;
+  for (let i = 0; i < table.length; i++) {
+    state = (state + 0x9e3779b9) | 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    table[i] = (z ^ (z >>> 16)) >>> 0;
+  }
+  return table;
+})();
+
+const rotl64 = (x: bigint, r: number): bigint => ((x << BigInt(r)) | (x >> BigInt(64 - r))) & 0xffff_ffff_ffff_ffffn;
+
+/** Hash of the k-gram at `at`, computed from scratch: XOR of each unit's value rotated by its distance from the end. */
+function referenceGramHash(units: string, at: number, k: number): bigint {
+  let h = 0n;
+  for (let j = 0; j < k; j++) {
+    const unit = units.charCodeAt(at + j);
+    const value = (BigInt(REF_TABLE[2 * unit]!) << 32n) | BigInt(REF_TABLE[2 * unit + 1]!);
+    h ^= rotl64(value, (k - 1 - j) % 64);
+  }
+  return h;
+}
+
+/**
+ * Winnowing by brute force. The first full window selects its leftmost
+ * minimum; each later window keeps the previous selection while it is still in
+ * the window and still minimal, and otherwise selects its rightmost minimum. A
+ * text with fewer than w k-grams gets its leftmost minimum. Each selection is
+ * keyed by hashing its 8 little-endian bytes with SipHash.
+ */
+function referenceWinnow(text: string, key: Uint8Array, k = WINNOW_K, w = WINNOW_W): Fingerprint[] {
+  const grams = Math.max(0, text.length - k + 1);
+  const hashes = Array.from({ length: grams }, (_, g) => referenceGramHash(text, g, k));
+  const picks: number[] = [];
+  if (grams > 0 && grams < w) picks.push(hashes.indexOf(hashes.reduce((a, b) => (b < a ? b : a))));
+  let selected = -1;
+  for (let end = w - 1; end < grams; end++) {
+    const window = hashes.slice(end - w + 1, end + 1);
+    const min = window.reduce((a, b) => (b < a ? b : a));
+    if (end === w - 1) selected = window.indexOf(min);
+    else if (!(selected > end - w && hashes[selected] === min)) selected = end - w + 1 + window.lastIndexOf(min);
+    if (picks[picks.length - 1] !== selected) picks.push(selected);
+  }
+  const sip = new SipHash(key);
+  return picks.map((pos) => {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigUint64(0, hashes[pos]!, true);
+    const [hi, lo] = sip.hashBytes(bytes);
+    return { hi, lo, pos };
+  });
+}
+
+/** Streams `chunks` through `pushUnits`, each in a larger array with unrelated units after `length`. */
+function winnowUnits(chunks: string[], opts: { k?: number; w?: number } = {}): Fingerprint[] {
+  const found: Fingerprint[] = [];
+  const winnower = new Winnower({ key: KEY, ...opts });
+  const sink = (hi: number, lo: number, pos: number): void => {
+    found.push({ hi, lo, pos });
+  };
+  for (const c of chunks) {
+    const units = new Uint16Array(c.length + 3).fill(0x78);
+    for (let i = 0; i < c.length; i++) units[i] = c.charCodeAt(i);
+    winnower.pushUnits(units, c.length, sink);
+  }
+  winnower.end(sink);
+  return found;
+}
+
+test('streamed fingerprints, from strings or code units, equal the brute-force reference', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', ' '), maxLength: 400 }),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        // Long enough to cross the winnower's internal blocks.
+        fc.tuple(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd', 'e', ' '), minLength: 1, maxLength: 50 }), fc.integer({ min: 100, max: 600 })).map(([s, n]) => s.repeat(n)),
+      ),
+      fc.array(fc.nat(), { maxLength: 10 }),
+      fc.integer({ min: 1, max: 64 }),
+      fc.integer({ min: 1, max: 80 }),
+      (s, offsets, k, w) => {
+        const expected = referenceWinnow(s, KEY, k, w);
+        const chunks = cutAt(s, offsets);
+        assert.deepEqual(winnowChunks(chunks, { k, w }), expected);
+        assert.deepEqual(winnowUnits(chunks, { k, w }), expected);
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test('the whole pipeline on code units gives the reference fingerprints of the normalized text', () => {
+  const pieces = ['Potilas', ' ', 'EI', ' nukkunut', '.', '\n\n', 'yötä', 'ΟΔΟΣ', 'ﬁ', 'Ｆ', 'e\u0301', '\u{20000}', '😀', '\ud800', '  -- ', 'ß', 'ǅ'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 200 }), fc.array(fc.nat(), { maxLength: 8 }), (parts, offsets) => {
+      const raw = parts.join('');
+      const found: Fingerprint[] = [];
+      const normalizer = new TextNormalizer();
+      const winnower = new Winnower({ key: KEY });
+      const sink = (hi: number, lo: number, pos: number): void => {
+        found.push({ hi, lo, pos });
+      };
+      const feed = (units: Uint16Array, length: number): void => winnower.pushUnits(units, length, sink);
+      for (const c of cutAt(raw, offsets)) normalizer.pushUnits(c, feed);
+      normalizer.flushUnits(feed);
+      winnower.end(sink);
+      assert.deepEqual(found, referenceWinnow(normalizeText(raw), KEY));
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('a long synthetic text gives the reference fingerprints under 1 MiB-style chunking', () => {
+  const text = normalizeText(prose(17, 6000));
+  const expected = referenceWinnow(text, KEY);
+  assert.ok(expected.length > 500);
+  assert.deepEqual(winnowUnits(cutAt(text, [8191, 8192, 16_385, 20_000])), expected);
+  assert.deepEqual(winnowText(text, KEY), expected);
 });
