@@ -4,10 +4,16 @@ import type { Extractor } from './dispatch.js';
 import { TextChunker } from './text-chunker.js';
 import { decodeStream } from './text-stream.js';
 
+/**
+ * Text parts are kept well below V8's large-object size: every large string
+ * is allocated in fresh pages, which costs more than matching its text.
+ */
+const TEXT_PART_CHARS = 48 * 1024;
+
 /** A chunker that hands `text` parts to the sink. */
 export function textChunker(ctx: ExtractContext): TextChunker {
   const { maxChunkChars, maxCellChars } = ctx.limits;
-  return new TextChunker((text) => ctx.sink.part({ kind: 'text', text }), maxChunkChars, maxCellChars);
+  return new TextChunker((text) => ctx.sink.part({ kind: 'text', text }), Math.min(maxChunkChars, TEXT_PART_CHARS), maxCellChars);
 }
 
 /** Extracts plain text. */

@@ -3,6 +3,7 @@
  * with every loaded organization's keys, and reports findings per document.
  * Content is held only for the part being processed and a small window.
  */
+import { Buffer } from 'node:buffer';
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { NAME_TOKEN_LABEL } from '../enroll/enroll.js';
 import { nameTokens } from './identifiers/name.js';
@@ -11,7 +12,7 @@ import type { IdentifierType } from './identifiers/types.js';
 import { maxSeverity, type Confidence, type Finding, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
 import { SimhashBuilder } from './simhash.js';
-import { TextNormalizer } from './text-normalize.js';
+import { TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
@@ -21,7 +22,7 @@ export const SIMHASH_MAX_CHARS = 2 * 1024 * 1024;
 const SIMHASH_MAX_DISTANCE = 3;
 /** Joins rows in a batch; NUL stops identifier patterns from matching across rows. */
 const ROW_SEPARATOR = '\n\u0000';
-const ROW_BATCH_CHARS = 512 * 1024;
+const ROW_BATCH_CHARS = 48 * 1024;
 const SPACE = 0x20;
 
 /** Index of the row containing offset `at` (rowStarts ascending, rowStarts[0] = 0). */
@@ -57,7 +58,7 @@ interface PatternGroup {
   impl: IdentifierType;
   pattern: RegExp;
   region: string | undefined;
-  targets: { org: number; field: number; label: string }[];
+  targets: { org: number; field: number; label: string; prefix: Uint8Array }[];
 }
 
 interface RecordHit {
@@ -80,6 +81,8 @@ interface DocState {
   rowStarts: number[];
   rowChars: number;
   normalizer: TextNormalizer;
+  /** Receives the normalizer's code units (bound once per document). */
+  feed: UnitsSink;
   carry: string;
   /** The last few normalized characters, for watch terms across pieces. */
   normTail: string;
@@ -101,7 +104,7 @@ function buildPatternGroups(orgs: readonly OrgIndex[]): PatternGroup[] {
         g = { impl: f.impl, pattern: globalRegExp(f.impl.pattern), region: f.region, targets: [] };
         groups.set(key, g);
       }
-      g.targets.push({ org: oi, field: fi, label: f.label });
+      g.targets.push({ org: oi, field: fi, label: f.label, prefix: o.hasher.prefix(f.label) });
     });
   });
   return [...groups.values()];
@@ -123,12 +126,13 @@ export class DocumentMatcher implements DocumentSink {
   }
 
   begin(ref: DocumentRef): void {
-    this.#stack.push({
+    const doc: DocState = {
       ref,
       rows: [],
       rowStarts: [],
       rowChars: 0,
       normalizer: new TextNormalizer(),
+      feed: (units, length) => this.#feedUnits(doc, units, length),
       carry: '',
       normTail: '',
       tailAtStart: true,
@@ -146,7 +150,8 @@ export class DocumentMatcher implements DocumentSink {
           terms: new Set<string>(),
         };
       }),
-    });
+    };
+    this.#stack.push(doc);
   }
 
   part(part: Part): void {
@@ -183,7 +188,7 @@ export class DocumentMatcher implements DocumentSink {
     const doc = this.#stack.pop();
     if (!doc) return;
     this.#flushRows(doc);
-    this.#feedNormalized(doc, doc.normalizer.flush());
+    doc.normalizer.flushUnits(doc.feed);
     if (this.#maxTermLen > 0) this.#finishTerms(doc);
     for (const st of doc.orgs) st.winnower.end(st.onFingerprint);
     const findings: Finding[] = [];
@@ -227,7 +232,7 @@ export class DocumentMatcher implements DocumentSink {
         if (canon === null) return;
         for (const t of g.targets) {
           const org = orgs[t.org]!;
-          org.hasher.hashInto(t.label, canon);
+          org.hasher.hashWith(t.prefix, canon);
           for (let e = org.ids.find(org.hasher.hi, org.hasher.lo); e !== -1; e = org.ids.nextOf(e)) {
             if (org.bundle.ids.field[e] !== t.field) continue;
             const rec = org.bundle.ids.rec[e]!;
@@ -258,20 +263,22 @@ export class DocumentMatcher implements DocumentSink {
   }
 
   #feedText(doc: DocState, text: string): void {
-    this.#feedNormalized(doc, doc.normalizer.push(text));
+    doc.normalizer.pushUnits(text, doc.feed);
   }
 
-  #feedNormalized(doc: DocState, norm: string): void {
-    if (!norm) return;
-    doc.normChars += norm.length;
+  /** Normalized text as code units, valid only during the call. */
+  #feedUnits(doc: DocState, units: Uint16Array, length: number): void {
+    if (length === 0) return;
+    doc.normChars += length;
     for (const st of doc.orgs) {
-      st.winnower.push(norm, st.onFingerprint);
+      st.winnower.pushUnits(units, length, st.onFingerprint);
       if (st.simhash) {
-        if (doc.normChars <= SIMHASH_MAX_CHARS) st.simhash.push(norm);
+        if (doc.normChars <= SIMHASH_MAX_CHARS) st.simhash.pushUnits(units, length);
         else st.simhash = null;
       }
     }
-    if (this.#maxTermLen > 0) this.#findTerms(doc, norm);
+    // Terms are searched as a string; only organizations with watch terms pay for it.
+    if (this.#maxTermLen > 0) this.#findTerms(doc, Buffer.from(units.buffer, units.byteOffset, 2 * length).toString('utf16le'));
   }
 
   /**
@@ -382,6 +389,18 @@ function containsWord(hay: string, needle: string, leftOpen: boolean, startsBefo
   return false;
 }
 
+const fieldPatterns = new WeakMap<RegExp, RegExp>();
+
+/** A global copy of a type's pattern, made once (compiling one per corroboration showed in profiles). */
+function fieldPattern(pattern: RegExp): RegExp {
+  let re = fieldPatterns.get(pattern);
+  if (re === undefined) {
+    re = globalRegExp(pattern);
+    fieldPatterns.set(pattern, re);
+  }
+  return re;
+}
+
 /** Marks the record's corroborating fields whose keyed fingerprints occur in `window`. */
 function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit): void {
   const { start, hi, lo, field } = org.bundle.corro;
@@ -407,7 +426,7 @@ function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit)
         for (const tok of nameTokens(word)) add(NAME_TOKEN_LABEL, tok);
       }
     } else if (f.impl.pattern) {
-      scanMatches(globalRegExp(f.impl.pattern), f.impl, window, (start, end) => {
+      scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
         const raw = window.slice(start, end);
         add(f.label, f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts));
       });

@@ -21,7 +21,8 @@ export class IdentifierHasher {
   readonly #buf = new Uint8Array(4096);
   /** UTF-8 of each label followed by its NUL. */
   readonly #prefixes = new Map<string, Uint8Array>();
-  /** Result of the last `hashInto`. */
+  readonly #out = new Uint32Array(2);
+  /** Result of the last `hashInto` / `hashWith`. */
   hi = 0;
   lo = 0;
 
@@ -35,35 +36,50 @@ export class IdentifierHasher {
     return { hi: this.hi, lo: this.lo };
   }
 
-  /**
-   * Same fingerprint as `hash`, left in `this.hi` / `this.lo`: the scan loop
-   * hashes every candidate, and an object per call showed up in its profile.
-   */
+  /** Same fingerprint as `hash`, left in `this.hi` / `this.lo`. */
   hashInto(label: string, canonical: string): void {
+    this.hashWith(this.prefix(label), canonical);
+  }
+
+  /** The bytes every fingerprint of `label` starts with (UTF-8 of the label and a NUL), cached. */
+  prefix(label: string): Uint8Array {
     let prefix = this.#prefixes.get(label);
     if (prefix === undefined) {
       prefix = encoder.encode(`${label}\u0000`);
       this.#prefixes.set(label, prefix);
     }
+    return prefix;
+  }
+
+  /**
+   * `hashInto` with the label's prefix given (see `prefix`): the scan loop
+   * hashes every candidate, so this allocates nothing for ASCII values.
+   */
+  hashWith(prefix: Uint8Array, canonical: string): void {
     const buf = this.#buf;
     const n = prefix.length + canonical.length;
-    let bytes: Uint8Array | null = null;
+    let o = 0;
     if (n <= buf.length) {
       buf.set(prefix);
-      let o = prefix.length;
+      o = prefix.length;
       for (let i = 0; i < canonical.length; i++) {
         const c = canonical.charCodeAt(i);
         if (c >= 0x80) break;
         buf[o++] = c;
       }
-      if (o === n) bytes = buf.subarray(0, n);
     }
-    // Non-ASCII or long values: the general UTF-8 encoding.
-    bytes ??= encoder.encode(`${label}\u0000${canonical}`);
-    const [hi, lo] = this.#sip.hashBytes(bytes);
+    if (o === n) {
+      this.#sip.hashBytesInto(buf, n, this.#out);
+    } else {
+      // Non-ASCII or long values: the general UTF-8 encoding.
+      const bytes = new Uint8Array(prefix.length + 4 * canonical.length);
+      bytes.set(prefix);
+      const { written } = encoder.encodeInto(canonical, bytes.subarray(prefix.length));
+      this.#sip.hashBytesInto(bytes, prefix.length + written, this.#out);
+    }
     // The scratch buffer outlives the call; the value must not linger in it.
-    buf.fill(0, 0, Math.min(n, buf.length));
-    this.hi = hi;
-    this.lo = lo;
+    buf.fill(0, 0, o);
+    this.hi = this.#out[0]!;
+    this.lo = this.#out[1]!;
   }
 }

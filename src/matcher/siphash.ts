@@ -336,7 +336,12 @@ export class SipHash {
 
   /** Hashes an arbitrary byte string. */
   hashBytes(bytes: Uint8Array): [hi: number, lo: number] {
-    const len = bytes.length;
+    this.hashBytesInto(bytes, bytes.length, this.out);
+    return [this.out[0]!, this.out[1]!];
+  }
+
+  /** `hashBytes` of bytes[0, len) without allocating: out[0] = hi, out[1] = lo. */
+  hashBytesInto(bytes: Uint8Array, len: number, out: Uint32Array): void {
     const blocks = (len >>> 3) + 1;
     if (this.words.length < 2 * blocks) this.words = new Uint32Array(2 * blocks);
     const m = this.words;
@@ -355,9 +360,8 @@ export class SipHash {
     }
     m[2 * full] = lo;
     m[2 * full + 1] = hi;
-    sip24(this.k0h, this.k0l, this.k1h, this.k1l, m, blocks, this.out);
+    sip24(this.k0h, this.k0l, this.k1h, this.k1l, m, blocks, out);
     // The scratch words outlive the call; the message must not linger in them.
     m.fill(0, 0, 2 * blocks);
-    return [this.out[0]!, this.out[1]!];
   }
 }
