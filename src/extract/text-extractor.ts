@@ -8,7 +8,7 @@ import { decodeStream } from './text-stream.js';
  * Text parts are kept well below V8's large-object size: every large string
  * is allocated in fresh pages, which costs more than matching its text.
  */
-const TEXT_PART_CHARS = 48 * 1024;
+export const TEXT_PART_CHARS = 48 * 1024;
 
 /** A chunker that hands `text` parts to the sink. */
 export function textChunker(ctx: ExtractContext): TextChunker {
