@@ -5,6 +5,7 @@
  * SipHash on two 32-bit halves costs a few tens of nanoseconds and needs no BigInt.
  */
 import { LeakwatchError } from '../errors.js';
+import { I32, I64, instantiateKernel, memarg, op, sleb64, VOID, type KernelSpec } from './wasm-assembler.js';
 
 /** SipHash key length in bytes. */
 export const SIPHASH_KEY_BYTES = 16;
@@ -175,36 +176,7 @@ function sip24Word(k0h: number, k0l: number, k1h: number, k1l: number, mh: numbe
  * reference as the JavaScript. `sip(count, k0l, k0h, k1l, k1h)` replaces the
  * `count` little-endian 64-bit words at the start of its memory by their keyed hashes.
  */
-function assembleSipModule(): Uint8Array {
-  const op = {
-    block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d, localGet: 0x20, localSet: 0x21,
-    i64Load: 0x29, i64Store: 0x37, i32Const: 0x41, i64Const: 0x42, i32GeU: 0x4f, i32Add: 0x6a,
-    i32Shl: 0x74, i64Add: 0x7c, i64Or: 0x84, i64Xor: 0x85, i64Shl: 0x86, i64Rotl: 0x89, i64ExtendI32U: 0xad,
-  };
-  const VOID = 0x40;
-  const I32 = 0x7f;
-  const I64 = 0x7e;
-  const uleb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      const byte = n & 0x7f;
-      n >>>= 7;
-      out.push(n === 0 ? byte : byte | 0x80);
-    } while (n !== 0);
-    return out;
-  };
-  const sleb64 = (v: bigint): number[] => {
-    const out: number[] = [];
-    for (v = BigInt.asIntN(64, v); ; v >>= 7n) {
-      const byte = Number(v & 0x7fn);
-      if ((v >> 7n === 0n && (byte & 0x40) === 0) || (v >> 7n === -1n && (byte & 0x40) !== 0)) return [...out, byte];
-      out.push(byte | 0x80);
-    }
-  };
-  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
+function sipKernelSpec(): KernelSpec {
   // Parameters count, k0l, k0h, k1l, k1h (i32); locals i (i32), k0, k1, m, v0..v3 (i64).
   const [COUNT, K0L, K0H, K1L, K1H, I, K0, K1, M, V0, V1, V2, V3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
   const get = (local: number): number[] => [op.localGet, local];
@@ -225,7 +197,7 @@ function assembleSipModule(): Uint8Array {
   ];
   const init = (to: number, k: number, constant: bigint): number[] => [...get(k), ...const64(constant), op.i64Xor, ...set(to)];
   const address = [...get(I), op.i32Const, 3, op.i32Shl]; // i * 8
-  const MEMORY_ARG = [3, 0]; // 8-byte alignment, offset 0
+  const MEMORY_ARG = memarg(3); // 8-byte alignment, offset 0
   const LENGTH_WORD = 8n << 56n;
   const body = [
     ...key(K0L, K0H, K0),
@@ -243,17 +215,15 @@ function assembleSipModule(): Uint8Array {
     ...address, ...get(V0), ...get(V1), op.i64Xor, ...get(V2), op.i64Xor, ...get(V3), op.i64Xor, op.i64Store, ...MEMORY_ARG,
     ...get(I), op.i32Const, 1, op.i32Add, ...set(I),
     op.br, 0, op.end, op.end,
-    op.end,
   ];
-  const code = [...vec([[...uleb(1), I32], [...uleb(7), I64]]), ...body];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]])), // type: (i32 x 5) -> ()
-    ...section(3, vec([[0]])), // function 0 has type 0
-    ...section(5, vec([[0x00, 1]])), // memory: one 64 KiB page
-    ...section(7, vec([[...name('sip'), 0x00, 0], [...name('memory'), 0x02, 0]])), // exports
-    ...section(10, vec([[...uleb(code.length), ...code]])),
-  ]);
+  return {
+    fn: 'sip',
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [[1, I32], [7, I64]],
+    body,
+    pages: 1, // one 64 KiB page
+  };
 }
 
 /** Words per WebAssembly call: one 64 KiB page of 8-byte words. */
@@ -265,18 +235,10 @@ interface SipKernel {
   words: Int32Array;
 }
 
-/** The part of the WebAssembly API used here (this project's TypeScript libs do not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: { sip: SipKernel['sip']; memory: { buffer: ArrayBuffer } } };
-}
-
 /** Null where WebAssembly is unavailable (node --jitless); batches then run `sip24Word`. */
 const kernel: SipKernel | null = (() => {
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  const { exports } = new wasm.Instance(new wasm.Module(assembleSipModule()));
-  return { sip: exports.sip, words: new Int32Array(exports.memory.buffer, 0, 2 * BATCH_WORDS) };
+  const instance = instantiateKernel<SipKernel['sip']>(sipKernelSpec());
+  return instance && { sip: instance.fn, words: new Int32Array(instance.memory, 0, 2 * BATCH_WORDS) };
 })();
 
 /** SipHash-2-4 with a fixed 16-byte key; outputs are 64-bit values as [hi, lo] uint32 pairs. */

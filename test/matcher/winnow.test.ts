@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
 import { Winnower, winnowText, WINNOW_K, WINNOW_W, type Fingerprint } from '../../src/matcher/winnow.js';
 import { normalizeText, TextNormalizer } from '../../src/matcher/text-normalize.js';
 import { SipHash } from '../../src/matcher/siphash.js';
@@ -252,4 +253,119 @@ test('a long synthetic text gives the reference fingerprints under 1 MiB-style c
   assert.ok(expected.length > 500);
   assert.deepEqual(winnowUnits(cutAt(text, [8191, 8192, 16_385, 20_000])), expected);
   assert.deepEqual(winnowText(text, KEY), expected);
+});
+
+/** Texts, chunkings and parameters as in the reference property above. */
+const referenceCases = fc.record({
+  text: fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'b', 'c', ' '), maxLength: 400 }),
+    fc.string({ unit: 'binary', maxLength: 300 }),
+    fc.tuple(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd', 'e', ' '), minLength: 1, maxLength: 50 }), fc.integer({ min: 100, max: 600 })).map(([s, n]) => s.repeat(n)),
+  ),
+  offsets: fc.array(fc.nat(), { maxLength: 10 }),
+  k: fc.integer({ min: 1, max: 64 }),
+  w: fc.integer({ min: 1, max: 80 }),
+});
+
+test('without WebAssembly (node --jitless) the JavaScript loops give the reference fingerprints', () => {
+  const long = normalizeText(prose(31, 4000));
+  const cases = [
+    ...fc.sample(referenceCases, { numRuns: 60, seed: 2003 }),
+    // Longer than the winnower's blocks, with cuts at and around their ends.
+    { text: long, offsets: [8191, 8192, 16_385], k: WINNOW_K, w: WINNOW_W },
+    { text: long, offsets: [1, 9000], k: 64, w: 80 },
+    { text: long, offsets: [], k: 1, w: 1 },
+  ];
+  assert.ok(long.length > 2 * 8192);
+  const module = new URL('../../src/matcher/winnow.ts', import.meta.url).href;
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { Winnower } from ${JSON.stringify(module)};
+    const key = Uint8Array.from(${JSON.stringify([...KEY])});
+    const run = (chunks, opts, viaUnits) => {
+      const found = [];
+      const winnower = new Winnower({ key, ...opts });
+      const sink = (hi, lo, pos) => found.push({ hi, lo, pos });
+      for (const c of chunks) {
+        if (!viaUnits) winnower.push(c, sink);
+        else winnower.pushUnits(Uint16Array.from({ length: c.length + 3 }, (_, i) => (i < c.length ? c.charCodeAt(i) : 0x78)), c.length, sink);
+      }
+      winnower.end(sink);
+      return found;
+    };
+    const cases = JSON.parse(readFileSync(0, 'utf8'));
+    console.log(JSON.stringify({
+      wasm: typeof WebAssembly,
+      results: cases.map(({ chunks, k, w }) => [run(chunks, { k, w }, false), run(chunks, { k, w }, true)]),
+    }));`;
+  const input = JSON.stringify(cases.map(({ text, offsets, k, w }) => ({ chunks: cutAt(text, offsets), k, w })));
+  const child = spawnSync(process.execPath, ['--jitless', '--import', 'tsx', '--input-type=module', '-e', script], {
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const result = JSON.parse(child.stdout) as { wasm: string; results: [Fingerprint[], Fingerprint[]][] };
+  assert.equal(result.wasm, 'undefined');
+  cases.forEach(({ text, k, w }, i) => {
+    const expected = referenceWinnow(text, KEY, k, w);
+    assert.deepEqual(result.results[i]![0], expected);
+    assert.deepEqual(result.results[i]![1], expected);
+  });
+});
+
+test('winnowers sharing the WebAssembly kernel do not disturb each other when interleaved', () => {
+  fc.assert(
+    fc.property(referenceCases, referenceCases, (a, b) => {
+      const found: [Fingerprint[], Fingerprint[]] = [[], []];
+      const streams = [a, b].map(({ text, offsets, k, w }, i) => ({
+        chunks: cutAt(text, offsets),
+        winnower: new Winnower({ key: KEY, k, w }),
+        sink: (hi: number, lo: number, pos: number): void => {
+          found[i]!.push({ hi, lo, pos });
+        },
+      }));
+      for (let c = 0; c < Math.max(streams[0]!.chunks.length, streams[1]!.chunks.length); c++) {
+        for (const { chunks, winnower, sink } of streams) if (c < chunks.length) winnower.push(chunks[c]!, sink);
+      }
+      for (const { winnower, sink } of streams) winnower.end(sink);
+      assert.deepEqual(found[0], referenceWinnow(a.text, KEY, a.k, a.w));
+      assert.deepEqual(found[1], referenceWinnow(b.text, KEY, b.k, b.w));
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('windows longer than a block (the JavaScript loops even with WebAssembly) give the reference fingerprints', () => {
+  const text = normalizeText(prose(23, 1500)).slice(0, 9000);
+  const w = 8193;
+  const expected = referenceWinnow(text, KEY, WINNOW_K, w);
+  assert.ok(expected.length >= 1);
+  assert.deepEqual(winnowUnits(cutAt(text, [100, 8192, 8500]), { w }), expected);
+  assert.deepEqual(winnowChunks([text], { w }), expected);
+});
+
+test('a sink may drive another winnower through the shared kernel', () => {
+  const a = normalizeText(prose(41, 4000));
+  const b = normalizeText(prose(42, 3000));
+  const found: [Fingerprint[], Fingerprint[]] = [[], []];
+  const inner = new Winnower({ key: KEY, k: 20, w: 30 });
+  const innerSink = (hi: number, lo: number, pos: number): void => {
+    found[1].push({ hi, lo, pos });
+  };
+  let fed = 0;
+  const outer = new Winnower({ key: KEY });
+  const outerSink = (hi: number, lo: number, pos: number): void => {
+    found[0].push({ hi, lo, pos });
+    if (fed < b.length) inner.push(b.slice(fed, fed + 500), innerSink);
+    fed += 500;
+  };
+  assert.ok(a.length > 2 * 8192);
+  outer.push(a, outerSink);
+  outer.end(outerSink);
+  if (fed < b.length) inner.push(b.slice(fed), innerSink);
+  inner.end(innerSink);
+  assert.deepEqual(found[0], referenceWinnow(a, KEY));
+  assert.deepEqual(found[1], referenceWinnow(b, KEY, 20, 30));
 });

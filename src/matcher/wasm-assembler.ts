@@ -1,0 +1,112 @@
+/**
+ * Just enough of the WebAssembly binary format (core spec 1.0) to assemble the
+ * matcher's small kernels by hand: the project has no WebAssembly toolchain,
+ * and a few hundred bytes of opcodes are easier to review here than a build step.
+ */
+
+/** Opcodes used by the kernels. */
+export const op = {
+  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  i32Load: 0x28, i64Load: 0x29, i32Load16U: 0x2f, i32Store: 0x36, i64Store: 0x37,
+  i32Const: 0x41, i64Const: 0x42,
+  i32Ne: 0x47, i32LtS: 0x48, i32GtS: 0x4a, i32GeS: 0x4e, i32GeU: 0x4f,
+  i64LtU: 0x54, i64LeU: 0x58, i64GeU: 0x5a,
+  i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74,
+  i64Add: 0x7c, i64Or: 0x84, i64Xor: 0x85, i64Shl: 0x86, i64Rotl: 0x89, i64ExtendI32U: 0xad,
+  select: 0x1b,
+} as const;
+
+/** Block type of a block, loop or if that leaves nothing on the stack. */
+export const VOID = 0x40;
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+
+/** Unsigned LEB128 of a non-negative 32-bit integer. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    const byte = n & 0x7f;
+    n >>>= 7;
+    out.push(n === 0 ? byte : byte | 0x80);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 of a 64-bit integer (as for i64.const). */
+export function sleb64(v: bigint): number[] {
+  const out: number[] = [];
+  for (v = BigInt.asIntN(64, v); ; v >>= 7n) {
+    const byte = Number(v & 0x7fn);
+    if ((v >> 7n === 0n && (byte & 0x40) === 0) || (v >> 7n === -1n && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+
+/** Signed LEB128 of a 32-bit integer (as for i32.const). */
+export function sleb32(n: number): number[] {
+  return sleb64(BigInt(n | 0));
+}
+
+/** A vector: its length, then its items. */
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+/** A section: its id, its byte length, then its body. */
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** A name (ASCII here). */
+function name(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+/** memarg of a load or store: log2 of the alignment, then the constant address offset. */
+export function memarg(alignLog2: number, offset = 0): number[] {
+  return [alignLog2, ...uleb(offset)];
+}
+
+/** A module with one function `fn`, one memory of `pages` 64 KiB pages, both exported. */
+export interface KernelSpec {
+  /** Export name of the function. */
+  fn: string;
+  params: number[];
+  results: number[];
+  /** Local declarations after the parameters, as (count, type) pairs. */
+  locals: [count: number, type: number][];
+  /** The function body, without its final `end`. */
+  body: number[];
+  pages: number;
+}
+
+/** Assembles a `KernelSpec` into module bytes. */
+function assembleKernel(spec: KernelSpec): Uint8Array {
+  const code = [...vec(spec.locals.map(([count, type]) => [...uleb(count), type])), ...spec.body, op.end];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+    ...section(1, vec([[0x60, ...vec(spec.params.map((t) => [t])), ...vec(spec.results.map((t) => [t]))]])), // type 0
+    ...section(3, vec([[0]])), // function 0 has type 0
+    ...section(5, vec([[0x00, ...uleb(spec.pages)]])), // memory: a minimum, no maximum
+    ...section(7, vec([[...name(spec.fn), 0x00, 0], [...name('memory'), 0x02, 0]])), // exports
+    ...section(10, vec([[...uleb(code.length), ...code]])),
+  ]);
+}
+
+/** The part of the WebAssembly API used here (this project's TypeScript libs do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> & { memory: { buffer: ArrayBuffer } } };
+}
+
+/**
+ * Instantiates a kernel assembled by `assembleKernel`; null where WebAssembly
+ * is unavailable (node --jitless), so callers keep a JavaScript fallback.
+ */
+export function instantiateKernel<F>(spec: KernelSpec): { fn: F; memory: ArrayBuffer } | null {
+  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (wasm === undefined) return null;
+  const { exports } = new wasm.Instance(new wasm.Module(assembleKernel(spec)));
+  return { fn: exports[spec.fn] as F, memory: exports.memory.buffer };
+}
