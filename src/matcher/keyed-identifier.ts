@@ -5,7 +5,7 @@
  * than HMAC-SHA256 because a scan hashes every validated candidate and HMAC
  * costs ~3 µs a call in Node against ~0.1 µs here (bench/simhash.bench.ts).
  */
-import { SipHash } from './siphash.js';
+import { SCRATCH_BYTES, SIP_SCRATCH, SipHash } from './siphash.js';
 
 /** A 64-bit fingerprint as two unsigned 32-bit halves (fast to compare, no BigInt). */
 export interface Fp64 {
@@ -18,7 +18,6 @@ const encoder = new TextEncoder();
 /** Computes keyed fingerprints of canonical identifier values. */
 export class IdentifierHasher {
   readonly #sip: SipHash;
-  readonly #buf = new Uint8Array(4096);
   /** UTF-8 of each label followed by its NUL. */
   readonly #prefixes = new Map<string, Uint8Array>();
   readonly #out = new Uint32Array(2);
@@ -56,12 +55,12 @@ export class IdentifierHasher {
    * hashes every candidate, so this allocates nothing for ASCII values.
    */
   hashWith(prefix: Uint8Array, canonical: string): void {
-    const buf = this.#buf;
+    const buf = SIP_SCRATCH;
     const n = prefix.length + canonical.length;
     let o = 0;
-    if (n <= buf.length) {
-      buf.set(prefix);
-      o = prefix.length;
+    if (n <= SCRATCH_BYTES) {
+      // Loops, not set/fill: for a few bytes their call overhead showed in profiles.
+      for (; o < prefix.length; o++) buf[o] = prefix[o]!;
       for (let i = 0; i < canonical.length; i++) {
         const c = canonical.charCodeAt(i);
         if (c >= 0x80) break;
@@ -69,7 +68,7 @@ export class IdentifierHasher {
       }
     }
     if (o === n) {
-      this.#sip.hashBytesInto(buf, n, this.#out);
+      this.#sip.hashScratchInto(n, this.#out);
     } else {
       // Non-ASCII or long values: the general UTF-8 encoding.
       const bytes = new Uint8Array(prefix.length + 4 * canonical.length);
@@ -77,8 +76,8 @@ export class IdentifierHasher {
       const { written } = encoder.encodeInto(canonical, bytes.subarray(prefix.length));
       this.#sip.hashBytesInto(bytes, prefix.length + written, this.#out);
     }
-    // The scratch buffer outlives the call; the value must not linger in it.
-    buf.fill(0, 0, o);
+    // The shared scratch buffer outlives the call; the value must not linger in it.
+    for (let i = 0; i < o; i++) buf[i] = 0;
     this.hi = this.#out[0]!;
     this.lo = this.#out[1]!;
   }

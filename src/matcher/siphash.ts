@@ -5,7 +5,7 @@
  * SipHash on two 32-bit halves costs a few tens of nanoseconds and needs no BigInt.
  */
 import { LeakwatchError } from '../errors.js';
-import { I32, I64, instantiateKernel, memarg, op, sleb64, VOID, type KernelSpec } from './wasm-assembler.js';
+import { I32, I64, instantiateKernel, memarg, op, sleb32, sleb64, VOID, type KernelSpec } from './wasm-assembler.js';
 
 /** SipHash key length in bytes. */
 export const SIPHASH_KEY_BYTES = 16;
@@ -176,55 +176,106 @@ function sip24Word(k0h: number, k0l: number, k1h: number, k1l: number, mh: numbe
  * reference as the JavaScript. `sip(count, k0l, k0h, k1l, k1h)` replaces the
  * `count` little-endian 64-bit words at the start of its memory by their keyed hashes.
  */
+// Both kernels: parameters count or length, k0l, k0h, k1l, k1h (i32); locals i (i32), k0, k1, m, v0..v3 (i64).
+const [COUNT, K0L, K0H, K1L, K1H, I, K0, K1, M, V0, V1, V2, V3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+const LOCALS: KernelSpec['locals'] = [[1, I32], [7, I64]];
+const get = (local: number): number[] => [op.localGet, local];
+const set = (local: number): number[] => [op.localSet, local];
+const const64 = (v: bigint): number[] => [op.i64Const, ...sleb64(v)];
+const add = (a: number, b: number): number[] => [...get(a), ...get(b), op.i64Add, ...set(a)];
+const xor = (a: number, b: number): number[] => [...get(a), ...get(b), op.i64Xor, ...set(a)];
+const xorConst = (a: number, v: bigint): number[] => [...get(a), ...const64(v), op.i64Xor, ...set(a)];
+const rotl = (a: number, r: number): number[] => [...get(a), ...const64(BigInt(r)), op.i64Rotl, ...set(a)];
+const sipRound = (): number[] => [
+  ...add(V0, V1), ...rotl(V1, 13), ...xor(V1, V0), ...rotl(V0, 32),
+  ...add(V2, V3), ...rotl(V3, 16), ...xor(V3, V2),
+  ...add(V0, V3), ...rotl(V3, 21), ...xor(V3, V0),
+  ...add(V2, V1), ...rotl(V1, 17), ...xor(V1, V2), ...rotl(V2, 32),
+];
+const key = (lo: number, hi: number, to: number): number[] => [
+  ...get(lo), op.i64ExtendI32U, ...get(hi), op.i64ExtendI32U, ...const64(32n), op.i64Shl, op.i64Or, ...set(to),
+];
+const init = (to: number, k: number, constant: bigint): number[] => [...get(k), ...const64(constant), op.i64Xor, ...set(to)];
+/** The key as two i64 locals. */
+const keys = (): number[] => [...key(K0L, K0H, K0), ...key(K1L, K1H, K1)];
+/** The initial state v0..v3. */
+const start = (): number[] => [
+  ...init(V0, K0, 0x736f6d6570736575n),
+  ...init(V1, K1, 0x646f72616e646f6dn),
+  ...init(V2, K0, 0x6c7967656e657261n),
+  ...init(V3, K1, 0x7465646279746573n),
+];
+/** Compresses message word m (two c-rounds). */
+const compress = (): number[] => [...xor(V3, M), ...sipRound(), ...sipRound(), ...xor(V0, M)];
+/** Finalization (four d-rounds), leaving v0 ^ v1 ^ v2 ^ v3 on the stack. */
+const finish = (): number[] => [
+  ...xorConst(V2, 0xffn), ...sipRound(), ...sipRound(), ...sipRound(), ...sipRound(),
+  ...get(V0), ...get(V1), op.i64Xor, ...get(V2), op.i64Xor, ...get(V3), op.i64Xor,
+];
+
 function sipKernelSpec(): KernelSpec {
-  // Parameters count, k0l, k0h, k1l, k1h (i32); locals i (i32), k0, k1, m, v0..v3 (i64).
-  const [COUNT, K0L, K0H, K1L, K1H, I, K0, K1, M, V0, V1, V2, V3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
-  const get = (local: number): number[] => [op.localGet, local];
-  const set = (local: number): number[] => [op.localSet, local];
-  const const64 = (v: bigint): number[] => [op.i64Const, ...sleb64(v)];
-  const add = (a: number, b: number): number[] => [...get(a), ...get(b), op.i64Add, ...set(a)];
-  const xor = (a: number, b: number): number[] => [...get(a), ...get(b), op.i64Xor, ...set(a)];
-  const xorConst = (a: number, v: bigint): number[] => [...get(a), ...const64(v), op.i64Xor, ...set(a)];
-  const rotl = (a: number, r: number): number[] => [...get(a), ...const64(BigInt(r)), op.i64Rotl, ...set(a)];
-  const sipRound = (): number[] => [
-    ...add(V0, V1), ...rotl(V1, 13), ...xor(V1, V0), ...rotl(V0, 32),
-    ...add(V2, V3), ...rotl(V3, 16), ...xor(V3, V2),
-    ...add(V0, V3), ...rotl(V3, 21), ...xor(V3, V0),
-    ...add(V2, V1), ...rotl(V1, 17), ...xor(V1, V2), ...rotl(V2, 32),
-  ];
-  const key = (lo: number, hi: number, to: number): number[] => [
-    ...get(lo), op.i64ExtendI32U, ...get(hi), op.i64ExtendI32U, ...const64(32n), op.i64Shl, op.i64Or, ...set(to),
-  ];
-  const init = (to: number, k: number, constant: bigint): number[] => [...get(k), ...const64(constant), op.i64Xor, ...set(to)];
   const address = [...get(I), op.i32Const, 3, op.i32Shl]; // i * 8
   const MEMORY_ARG = memarg(3); // 8-byte alignment, offset 0
   const LENGTH_WORD = 8n << 56n;
   const body = [
-    ...key(K0L, K0H, K0),
-    ...key(K1L, K1H, K1),
+    ...keys(),
     op.block, VOID, op.loop, VOID,
     ...get(I), ...get(COUNT), op.i32GeU, op.brIf, 1,
     ...address, op.i64Load, ...MEMORY_ARG, ...set(M),
-    ...init(V0, K0, 0x736f6d6570736575n),
-    ...init(V1, K1, 0x646f72616e646f6dn),
-    ...init(V2, K0, 0x6c7967656e657261n),
-    ...init(V3, K1, 0x7465646279746573n),
-    ...xor(V3, M), ...sipRound(), ...sipRound(), ...xor(V0, M),
-    ...xorConst(V3, LENGTH_WORD), ...sipRound(), ...sipRound(), ...xorConst(V0, LENGTH_WORD),
-    ...xorConst(V2, 0xffn), ...sipRound(), ...sipRound(), ...sipRound(), ...sipRound(),
-    ...address, ...get(V0), ...get(V1), op.i64Xor, ...get(V2), op.i64Xor, ...get(V3), op.i64Xor, op.i64Store, ...MEMORY_ARG,
+    ...start(),
+    ...compress(),
+    ...const64(LENGTH_WORD), ...set(M), ...compress(),
+    ...finish(), ...set(M), ...address, ...get(M), op.i64Store, ...MEMORY_ARG,
     ...get(I), op.i32Const, 1, op.i32Add, ...set(I),
     op.br, 0, op.end, op.end,
   ];
-  return {
-    fn: 'sip',
-    params: [I32, I32, I32, I32, I32],
-    results: [],
-    locals: [[1, I32], [7, I64]],
-    body,
-    pages: 1, // one 64 KiB page
-  };
+  return { fn: 'sip', params: [I32, I32, I32, I32, I32], results: [], locals: LOCALS, body, pages: 1 };
 }
+
+/** Longest message `hashScratchInto` takes; its kernel reads up to 7 bytes past a message's end. */
+export const SCRATCH_BYTES = 4096;
+/** Where the bytes kernel leaves its result. */
+const BYTES_OUT = 8192;
+
+/**
+ * `sipBytes(len, k0l, k0h, k1l, k1h)`: SipHash-2-4 of memory[0, len), the
+ * result at BYTES_OUT. The last word is loaded whole and masked to the
+ * message's leftover bytes, with len mod 256 in its top byte.
+ */
+function sipBytesKernelSpec(): KernelSpec {
+  const LEN = COUNT;
+  const MEMORY_ARG = memarg(0);
+  const body = [
+    ...keys(),
+    ...start(),
+    op.block, VOID, op.loop, VOID,
+    ...get(I), ...get(LEN), op.i32Const, ...sleb32(-8), op.i32And, op.i32GeU, op.brIf, 1,
+    ...get(I), op.i64Load, ...MEMORY_ARG, ...set(M),
+    ...compress(),
+    ...get(I), op.i32Const, 8, op.i32Add, ...set(I),
+    op.br, 0, op.end, op.end,
+    ...get(I), op.i64Load, ...MEMORY_ARG,
+    ...const64(1n), ...get(LEN), op.i32Const, 7, op.i32And, op.i32Const, 3, op.i32Shl, op.i64ExtendI32U, op.i64Shl,
+    ...const64(1n), op.i64Sub, op.i64And,
+    ...get(LEN), op.i64ExtendI32U, ...const64(0xffn), op.i64And, ...const64(56n), op.i64Shl, op.i64Or, ...set(M),
+    ...compress(),
+    op.i32Const, ...sleb32(BYTES_OUT), ...finish(), op.i64Store, ...memarg(3),
+  ];
+  return { fn: 'sipBytes', params: [I32, I32, I32, I32, I32], results: [], locals: LOCALS, body, pages: 1 };
+}
+
+/** Null without WebAssembly; `hashScratchInto` then runs the JavaScript code. */
+const bytesKernel = (() => {
+  const instance = instantiateKernel<(len: number, k0l: number, k0h: number, k1l: number, k1h: number) => void>(sipBytesKernelSpec());
+  return instance && { sip: instance.fn, message: new Uint8Array(instance.memory, 0, SCRATCH_BYTES), out: new Uint32Array(instance.memory, BYTES_OUT, 2) };
+})();
+
+/**
+ * A buffer for messages to `hashScratchInto`, shared by every SipHash in this
+ * thread (the kernel's memory when there is one). Callers write a message,
+ * hash it and wipe it before doing anything else.
+ */
+export const SIP_SCRATCH: Uint8Array = bytesKernel?.message ?? new Uint8Array(SCRATCH_BYTES);
 
 /** Words per WebAssembly call: one 64 KiB page of 8-byte words. */
 const BATCH_WORDS = 8192;
@@ -300,6 +351,17 @@ export class SipHash {
   hashBytes(bytes: Uint8Array): [hi: number, lo: number] {
     this.hashBytesInto(bytes, bytes.length, this.out);
     return [this.out[0]!, this.out[1]!];
+  }
+
+  /** `hashBytesInto` of SIP_SCRATCH[0, len), len <= SCRATCH_BYTES: one WebAssembly call where available. */
+  hashScratchInto(len: number, out: Uint32Array): void {
+    if (bytesKernel === null) {
+      this.hashBytesInto(SIP_SCRATCH, len, out);
+      return;
+    }
+    bytesKernel.sip(len, this.k0l, this.k0h, this.k1l, this.k1h);
+    out[0] = bytesKernel.out[1]!;
+    out[1] = bytesKernel.out[0]!;
   }
 
   /** `hashBytes` of bytes[0, len) without allocating: out[0] = hi, out[1] = lo. */
