@@ -254,8 +254,7 @@ export class DocumentMatcher implements DocumentSink {
               lo = Math.max(0, start - PROXIMITY_CHARS);
               hi = Math.min(text.length, end + PROXIMITY_CHARS);
             }
-            const window = `${text.slice(lo, start)}\t${text.slice(end, hi)}`;
-            corroborate(org, rec, window, hit);
+            corroborate(org, rec, hit, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
           }
         }
       });
@@ -401,12 +400,16 @@ function fieldPattern(pattern: RegExp): RegExp {
   return re;
 }
 
-/** Marks the record's corroborating fields whose keyed fingerprints occur in `window`. */
-function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit): void {
+/** Marks the record's corroborating fields whose keyed fingerprints occur in the hit's window (made only when needed). */
+function corroborate(org: OrgIndex, rec: number, hit: RecordHit, windowOf: () => string): void {
   const { start, hi, lo, field } = org.bundle.corro;
   const from = start[rec]!;
   const to = start[rec + 1]!;
-  if (from === to) return;
+  // A field already corroborated by another hit of this record needs no second look (rows hold several primaries).
+  let open = false;
+  for (let i = from; i < to && !open; i++) open = !hit.corroborating.has(field[i]!);
+  if (!open) return;
+  const window = windowOf();
   const byField = new Map<number, Set<string>>();
   const present = (fi: number): Set<string> => {
     let s = byField.get(fi);
@@ -442,7 +445,7 @@ function corroborate(org: OrgIndex, rec: number, window: string, hit: RecordHit)
   for (let i = from; i < to; i++) {
     const fi = field[i]!;
     total.set(fi, (total.get(fi) ?? 0) + 1);
-    if (present(fi).has(`${hi[i]}:${lo[i]}`)) matched.set(fi, (matched.get(fi) ?? 0) + 1);
+    if (!hit.corroborating.has(fi) && present(fi).has(`${hi[i]}:${lo[i]}`)) matched.set(fi, (matched.get(fi) ?? 0) + 1);
   }
   for (const [fi, n] of matched) {
     const f = org.fields[fi]!;
