@@ -400,56 +400,80 @@ function fieldPattern(pattern: RegExp): RegExp {
   return re;
 }
 
+/**
+ * Keyed fingerprints found in one corroboration window for one field: reused
+ * arrays, because corroboration runs for every record hit and a leak of an
+ * organization's own table hits on every row.
+ */
+const windowFps = { hi: new Uint32Array(64), lo: new Uint32Array(64), n: 0 };
+
+function addWindowFp(org: OrgIndex, label: string, canon: string | null): void {
+  if (canon === null) return;
+  if (windowFps.n === windowFps.hi.length) {
+    const grow = (a: Uint32Array) => {
+      const b = new Uint32Array(2 * a.length);
+      b.set(a);
+      return b;
+    };
+    windowFps.hi = grow(windowFps.hi);
+    windowFps.lo = grow(windowFps.lo);
+  }
+  org.hasher.hashInto(label, canon);
+  windowFps.hi[windowFps.n] = org.hasher.hi;
+  windowFps.lo[windowFps.n++] = org.hasher.lo;
+}
+
+/** Fills windowFps with field `f`'s keyed fingerprints in `window`. */
+function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string): void {
+  windowFps.n = 0;
+  const opts = { region: f.region };
+  if (f.type === 'name') {
+    // Word by word: nameTokens refuses over-long input, and a window is long.
+    for (const word of window.split(/\s+/)) for (const tok of nameTokens(word)) addWindowFp(org, NAME_TOKEN_LABEL, tok);
+  } else if (f.impl.pattern) {
+    scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
+      const raw = window.slice(start, end);
+      addWindowFp(org, f.label, f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts));
+    });
+  } else {
+    for (const tok of window.split(/[\t\n\r,;|]+/)) if (tok.trim()) addWindowFp(org, f.label, f.impl.normalize(tok, opts));
+    for (const tok of window.split(/\s+/)) if (tok) addWindowFp(org, f.label, f.impl.normalize(tok, opts));
+  }
+}
+
+function inWindow(hi: number, lo: number): boolean {
+  for (let j = 0; j < windowFps.n; j++) if (windowFps.lo[j] === lo && windowFps.hi[j] === hi) return true;
+  return false;
+}
+
 /** Marks the record's corroborating fields whose keyed fingerprints occur in the hit's window (made only when needed). */
 function corroborate(org: OrgIndex, rec: number, hit: RecordHit, windowOf: () => string): void {
   const { start, hi, lo, field } = org.bundle.corro;
   const from = start[rec]!;
   const to = start[rec + 1]!;
-  // A field already corroborated by another hit of this record needs no second look (rows hold several primaries).
-  let open = false;
-  for (let i = from; i < to && !open; i++) open = !hit.corroborating.has(field[i]!);
-  if (!open) return;
-  const window = windowOf();
-  const byField = new Map<number, Set<string>>();
-  const present = (fi: number): Set<string> => {
-    let s = byField.get(fi);
-    if (s) return s;
-    s = new Set();
-    const found = s;
-    const f = org.fields[fi]!;
-    const opts = { region: f.region };
-    const add = (label: string, canon: string | null): void => {
-      if (canon === null) return;
-      org.hasher.hashInto(label, canon);
-      found.add(`${org.hasher.hi}:${org.hasher.lo}`);
-    };
-    if (f.type === 'name') {
-      // Word by word: nameTokens refuses over-long input, and a window is long.
-      for (const word of window.split(/\s+/)) {
-        for (const tok of nameTokens(word)) add(NAME_TOKEN_LABEL, tok);
-      }
-    } else if (f.impl.pattern) {
-      scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
-        const raw = window.slice(start, end);
-        add(f.label, f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts));
-      });
-    } else {
-      for (const tok of window.split(/[\t\n\r,;|]+/)) if (tok.trim()) add(f.label, f.impl.normalize(tok, opts));
-      for (const tok of window.split(/\s+/)) if (tok) add(f.label, f.impl.normalize(tok, opts));
-    }
-    byField.set(fi, s);
-    return s;
-  };
-  const matched = new Map<number, number>();
-  const total = new Map<number, number>();
+  let window: string | null = null;
+  // Field by field; a field another hit of this record already corroborated needs no second look (rows hold several primaries).
   for (let i = from; i < to; i++) {
     const fi = field[i]!;
-    total.set(fi, (total.get(fi) ?? 0) + 1);
-    if (!hit.corroborating.has(fi) && present(fi).has(`${hi[i]}:${lo[i]}`)) matched.set(fi, (matched.get(fi) ?? 0) + 1);
-  }
-  for (const [fi, n] of matched) {
+    if (hit.corroborating.has(fi)) continue;
+    let first = true;
+    for (let j = from; j < i && first; j++) first = field[j] !== fi;
+    if (!first) continue;
+    window ??= windowOf();
     const f = org.fields[fi]!;
-    const need = f.type === 'name' ? Math.min(2, total.get(fi)!) : 1;
-    if (n >= need) hit.corroborating.add(fi);
+    collectWindowFps(org, f, window);
+    let total = 0;
+    let matched = 0;
+    for (let j = i; j < to; j++) {
+      if (field[j] !== fi) continue;
+      total++;
+      if (inWindow(hi[j]!, lo[j]!)) matched++;
+    }
+    const need = f.type === 'name' ? Math.min(2, total) : 1;
+    if (matched >= need) hit.corroborating.add(fi);
   }
+  // Nothing of the window outlives the call.
+  windowFps.hi.fill(0, 0, windowFps.n);
+  windowFps.lo.fill(0, 0, windowFps.n);
+  windowFps.n = 0;
 }
