@@ -11,6 +11,7 @@ import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType } from './identifiers/types.js';
 import { maxSeverity, type Confidence, type Finding, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
+import { RecordHits } from './record-hits.js';
 import { SimhashBuilder } from './simhash.js';
 import { TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
@@ -61,13 +62,8 @@ interface PatternGroup {
   targets: { org: number; field: number; label: string; prefix: Uint8Array }[];
 }
 
-interface RecordHit {
-  primary: Set<number>;
-  corroborating: Set<number>;
-}
-
 interface OrgDocState {
-  records: Map<number, RecordHit>;
+  records: RecordHits;
   winnower: Winnower;
   onFingerprint: (hi: number, lo: number) => void;
   simhash: SimhashBuilder | null;
@@ -140,7 +136,7 @@ export class DocumentMatcher implements DocumentSink {
       orgs: this.#deps.orgs.map((o) => {
         const matchedEntries = new Set<number>();
         return {
-          records: new Map(),
+          records: new RecordHits(o.fields.length),
           winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
           onFingerprint: (hi: number, lo: number) => {
             for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) matchedEntries.add(e);
@@ -237,12 +233,8 @@ export class DocumentMatcher implements DocumentSink {
             if (org.bundle.ids.field[e] !== t.field) continue;
             const rec = org.bundle.ids.rec[e]!;
             const st = doc.orgs[t.org]!;
-            let hit = st.records.get(rec);
-            if (!hit) {
-              hit = { primary: new Set(), corroborating: new Set() };
-              st.records.set(rec, hit);
-            }
-            hit.primary.add(t.field);
+            const slot = st.records.slotOf(rec);
+            st.records.addPrimary(slot, t.field);
             // The hit itself is cut out: an e-mail like matti.virtanen@… must not corroborate its own name.
             let lo: number;
             let hi: number;
@@ -254,7 +246,7 @@ export class DocumentMatcher implements DocumentSink {
               lo = Math.max(0, start - PROXIMITY_CHARS);
               hi = Math.min(text.length, end + PROXIMITY_CHARS);
             }
-            corroborate(org, rec, hit, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
+            corroborate(org, rec, st.records, slot, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
           }
         }
       });
@@ -316,14 +308,15 @@ export class DocumentMatcher implements DocumentSink {
 
   #orgFindings(o: OrgIndex, st: OrgDocState, digest: { hi: number; lo: number } | null): Omit<Finding, 'severity' | 'source' | 'seen_at'>[] {
     const out: Omit<Finding, 'severity' | 'source' | 'seen_at'>[] = [];
-    for (const [rec, hit] of st.records) {
-      const fields = [...hit.primary, ...hit.corroborating].sort((a, b) => a - b).map((fi) => o.fields[fi]!.label);
+    for (let slot = 0; slot < st.records.size; slot++) {
+      const rec = st.records.recordAt(slot);
+      const fields = st.records.fields(slot).map((fi) => o.fields[fi]!.label);
       const isCanary = o.bundle.canary[rec] === 1;
       out.push({
         org: o.org,
         kind: isCanary ? 'canary' : 'record',
         record: o.bundle.recordIds[rec]!,
-        confidence: isCanary ? 'high' : recordConfidence(hit),
+        confidence: isCanary ? 'high' : recordConfidence(st.records.counts(slot)),
         fields: [...new Set(fields)],
       });
     }
@@ -349,9 +342,9 @@ export class DocumentMatcher implements DocumentSink {
 }
 
 /** low: a primary alone; medium: one corroborating field or two primaries; high: more. */
-function recordConfidence(hit: RecordHit): Confidence {
-  const c = hit.corroborating.size;
-  const p = hit.primary.size;
+function recordConfidence(hit: { primary: number; corroborating: number }): Confidence {
+  const c = hit.corroborating;
+  const p = hit.primary;
   if (c >= 2 || (c >= 1 && p >= 2)) return 'high';
   if (c >= 1 || p >= 2) return 'medium';
   return 'low';
@@ -447,7 +440,7 @@ function inWindow(hi: number, lo: number): boolean {
 }
 
 /** Marks the record's corroborating fields whose keyed fingerprints occur in the hit's window (made only when needed). */
-function corroborate(org: OrgIndex, rec: number, hit: RecordHit, windowOf: () => string): void {
+function corroborate(org: OrgIndex, rec: number, hits: RecordHits, slot: number, windowOf: () => string): void {
   const { start, hi, lo, field } = org.bundle.corro;
   const from = start[rec]!;
   const to = start[rec + 1]!;
@@ -455,7 +448,7 @@ function corroborate(org: OrgIndex, rec: number, hit: RecordHit, windowOf: () =>
   // Field by field; a field another hit of this record already corroborated needs no second look (rows hold several primaries).
   for (let i = from; i < to; i++) {
     const fi = field[i]!;
-    if (hit.corroborating.has(fi)) continue;
+    if (hits.hasCorroborating(slot, fi)) continue;
     let first = true;
     for (let j = from; j < i && first; j++) first = field[j] !== fi;
     if (!first) continue;
@@ -470,7 +463,7 @@ function corroborate(org: OrgIndex, rec: number, hit: RecordHit, windowOf: () =>
       if (inWindow(hi[j]!, lo[j]!)) matched++;
     }
     const need = f.type === 'name' ? Math.min(2, total) : 1;
-    if (matched >= need) hit.corroborating.add(fi);
+    if (matched >= need) hits.addCorroborating(slot, fi);
   }
   // Nothing of the window outlives the call.
   windowFps.hi.fill(0, 0, windowFps.n);
