@@ -64,6 +64,8 @@ interface PatternGroup {
 
 interface OrgDocState {
   records: RecordHits;
+  /** Name-token fingerprints of words already seen near hits in this document (bounded). */
+  nameFps: Map<string, Uint32Array>;
   winnower: Winnower;
   onFingerprint: (hi: number, lo: number) => void;
   simhash: SimhashBuilder | null;
@@ -137,6 +139,7 @@ export class DocumentMatcher implements DocumentSink {
         const matchedEntries = new Set<number>();
         return {
           records: new RecordHits(o.fields.length),
+          nameFps: new Map(),
           winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
           onFingerprint: (hi: number, lo: number) => {
             for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) matchedEntries.add(e);
@@ -246,7 +249,7 @@ export class DocumentMatcher implements DocumentSink {
               lo = Math.max(0, start - PROXIMITY_CHARS);
               hi = Math.min(text.length, end + PROXIMITY_CHARS);
             }
-            corroborate(org, rec, st.records, slot, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
+            corroborate(org, rec, st, slot, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
           }
         }
       });
@@ -402,6 +405,11 @@ const windowFps = { hi: new Uint32Array(64), lo: new Uint32Array(64), n: 0 };
 
 function addWindowFp(org: OrgIndex, label: string, canon: string | null): void {
   if (canon === null) return;
+  org.hasher.hashInto(label, canon);
+  pushWindowFp(org.hasher.hi, org.hasher.lo);
+}
+
+function pushWindowFp(hi: number, lo: number): void {
   if (windowFps.n === windowFps.hi.length) {
     const grow = (a: Uint32Array) => {
       const b = new Uint32Array(2 * a.length);
@@ -411,18 +419,40 @@ function addWindowFp(org: OrgIndex, label: string, canon: string | null): void {
     windowFps.hi = grow(windowFps.hi);
     windowFps.lo = grow(windowFps.lo);
   }
-  org.hasher.hashInto(label, canon);
-  windowFps.hi[windowFps.n] = org.hasher.hi;
-  windowFps.lo[windowFps.n++] = org.hasher.lo;
+  windowFps.hi[windowFps.n] = hi;
+  windowFps.lo[windowFps.n++] = lo;
 }
 
+/** Distinct words whose name-token fingerprints a document keeps; the cache starts over beyond this. */
+const NAME_CACHE_WORDS = 20_000;
+const UNIQUE_ISH = /[\d@]/;
+
 /** Fills windowFps with field `f`'s keyed fingerprints in `window`. */
-function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string): void {
+function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string, nameFps: Map<string, Uint32Array>): void {
   windowFps.n = 0;
   const opts = { region: f.region };
   if (f.type === 'name') {
-    // Word by word: nameTokens refuses over-long input, and a window is long.
-    for (const word of window.split(/\s+/)) for (const tok of nameTokens(word)) addWindowFp(org, NAME_TOKEN_LABEL, tok);
+    // Word by word: nameTokens refuses over-long input, and a window is long. Names repeat
+    // across rows, and tokenizing (NFKC) plus hashing a word cost more than looking it up;
+    // words with digits or '@' (ids, addresses) rarely repeat and are not kept.
+    for (const word of window.split(/\s+/)) {
+      const keep = !UNIQUE_ISH.test(word);
+      let fps = keep ? nameFps.get(word) : undefined;
+      if (fps === undefined) {
+        const tokens = nameTokens(word);
+        fps = new Uint32Array(2 * tokens.length);
+        for (let k = 0; k < tokens.length; k++) {
+          org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
+          fps[2 * k] = org.hasher.hi;
+          fps[2 * k + 1] = org.hasher.lo;
+        }
+        if (keep) {
+          if (nameFps.size >= NAME_CACHE_WORDS) nameFps.clear();
+          nameFps.set(word, fps);
+        }
+      }
+      for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k]!, fps[k + 1]!);
+    }
   } else if (f.impl.pattern) {
     scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
       const raw = window.slice(start, end);
@@ -440,7 +470,8 @@ function inWindow(hi: number, lo: number): boolean {
 }
 
 /** Marks the record's corroborating fields whose keyed fingerprints occur in the hit's window (made only when needed). */
-function corroborate(org: OrgIndex, rec: number, hits: RecordHits, slot: number, windowOf: () => string): void {
+function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, windowOf: () => string): void {
+  const hits = st.records;
   const { start, hi, lo, field } = org.bundle.corro;
   const from = start[rec]!;
   const to = start[rec + 1]!;
@@ -454,7 +485,7 @@ function corroborate(org: OrgIndex, rec: number, hits: RecordHits, slot: number,
     if (!first) continue;
     window ??= windowOf();
     const f = org.fields[fi]!;
-    collectWindowFps(org, f, window);
+    collectWindowFps(org, f, window, st.nameFps);
     let total = 0;
     let matched = 0;
     for (let j = i; j < to; j++) {
