@@ -46,8 +46,11 @@ export function loadOrgIndex(
   if (options.org && options.org !== bundle.header.org) {
     throw new LeakwatchError('LW_BUNDLE_INVALID', `${options.where}: bundle belongs to '${bundle.header.org}', not '${options.org}'`);
   }
-  const ids = new FingerprintTable(bundle.ids.hi, bundle.ids.lo, Uint32Array.from({ length: bundle.ids.hi.length }, (_, i) => i));
+  const ids = new FingerprintTable(bundle.ids.hi, bundle.ids.lo, null);
   const winnow = new FingerprintTable(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc);
+  // The tables keep the high halves; the low halves now live only in their slots.
+  bundle.ids.lo = new Uint32Array(0);
+  bundle.winnow.lo = new Uint32Array(0);
   const entries: { hi: number; lo: number; id: number }[] = [];
   for (let d = 0; d < bundle.docRefs.length; d++) {
     if (bundle.simhash.has[d]) entries.push({ hi: bundle.simhash.hi[d]!, lo: bundle.simhash.lo[d]!, id: d });

@@ -3,6 +3,24 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { FingerprintTable } from '../../src/matcher/fingerprint-table.js';
 
+test('entries without values report their own index, duplicates in entry order', () => {
+  const t = new FingerprintTable(Uint32Array.of(7, 7, 9, 7), Uint32Array.of(1, 1, 1, 1), null);
+  assert.deepEqual(t.lookup(7, 1), [0, 1, 3]);
+  assert.deepEqual(t.lookup(9, 1), [2]);
+  assert.deepEqual(t.lookup(7, 2), []);
+  assert.equal(t.find(9, 2), -1);
+});
+
+test('many entries under one key cost one slot and stay findable', () => {
+  const n = 50_000;
+  const hi = new Uint32Array(n).fill(0xdeadbeef);
+  const lo = new Uint32Array(n).fill(0x12345678);
+  hi[n - 1] = 1;
+  const t = new FingerprintTable(hi, lo, null);
+  assert.equal(t.lookup(0xdeadbeef, 0x12345678).length, n - 1);
+  assert.deepEqual(t.lookup(1, 0x12345678), [n - 1]);
+});
+
 test('lookup returns every value stored under a key and nothing for absent keys', () => {
   fc.assert(
     fc.property(
@@ -33,7 +51,9 @@ test('memory stays under 32 bytes per identifier fingerprint entry', () => {
     hi[i] = Math.imul(i, 2654435761) >>> 0;
     lo[i] = Math.imul(i ^ 0x5bd1e995, 40503) >>> 0;
   }
-  const t = new FingerprintTable(hi, lo, new Uint32Array(n));
-  // The bundle adds one byte (field index) per entry beside the table.
-  assert.ok((t.byteLength + n) / n <= 32, `${(t.byteLength + n) / n} bytes per entry`);
+  const t = new FingerprintTable(hi, lo, null);
+  // Beside the table (which keeps `hi`), the bundle holds a field index (1 byte) and a record index (4 bytes) per entry.
+  const perEntry = (t.byteLength + 5 * n) / n;
+  assert.ok(perEntry <= 32, `${perEntry} bytes per entry`);
+  assert.equal(t.lookup(hi[123]!, lo[123]!).length, 1);
 });
