@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   let findings = 0;
   let documents = 0;
   let scan1 = 0;
-  // CPU seconds of this process (all its threads: GC helpers, file reads) during the 1-core scan: steadier than wall time on a shared machine.
+  // CPU seconds of this process (all its threads: GC helpers, file reads) during the 1-core scan: unlike wall time, not stretched by other processes sharing the machine.
   let scan1Cpu = 0;
   const perKind: [string, number, number][] = [];
   const corpusNames = execFileSync('ls', [join(dir, 'corpus')], { encoding: 'utf8' }).trim().split('\n');

@@ -41,7 +41,8 @@ export function asciiNameTokens(raw: string): string[] | null {
   return out;
 }
 
-function unicodeNameTokens(raw: string): string[] {
+/** nameTokens for any input: NFKC, then the regex split (the reference the ASCII path is tested against). */
+export function unicodeNameTokens(raw: string): string[] {
   const s = cleanInput(raw);
   if (s === null) return [];
   const tokens = s.toLowerCase().replace(APOSTROPHES, '').split(SEPARATORS);
