@@ -59,3 +59,46 @@ test('memory stays under 32 bytes per identifier fingerprint entry', () => {
   assert.ok(perEntry <= 32, `${perEntry} bytes per entry`);
   assert.equal(t.lookup(hi[123]!, lo[123]!).length, 1);
 });
+
+test('with the probe filter forced on, lookups give the same answers', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.nat({ max: 0xffffffff }), fc.nat()), { maxLength: 300 }),
+      fc.array(fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff })), { maxLength: 50 }),
+      (entries, probes) => {
+        const arrays = [
+          Uint32Array.from(entries.map((e) => e[0])),
+          Uint32Array.from(entries.map((e) => e[1])),
+          Uint32Array.from(entries.map((e) => e[2] >>> 0)),
+        ] as const;
+        const plain = new FingerprintTable(...arrays, { filter: false });
+        const filtered = new FingerprintTable(...arrays, { filter: true });
+        for (const [hi, lo] of [...entries.map((e) => [e[0], e[1]] as const), ...probes]) {
+          assert.deepEqual(filtered.lookup(hi, lo), plain.lookup(hi, lo));
+        }
+      },
+    ),
+    { seed: 7, numRuns: 200 },
+  );
+});
+
+test('a large table filters out nearly all absent keys and never a present one', () => {
+  const n = 100_000;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  let x = 0x9e3779b9;
+  const next = () => (x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0);
+  for (let i = 0; i < n; i++) {
+    hi[i] = next();
+    lo[i] = next();
+  }
+  const t = new FingerprintTable(hi, lo, null);
+  for (let i = 0; i < n; i++) assert.ok(t.mayContain(hi[i]!, lo[i]!), `entry ${i} filtered out`);
+  let passed = 0;
+  for (let i = 0; i < n; i++) if (t.mayContain(next(), next())) passed++;
+  // Ten bits a key and three bits set in one block: about 1.6 % pass.
+  assert.ok(passed / n < 0.03, `${passed} of ${n} absent keys passed the filter`);
+  assert.ok(passed > 0, 'a filter that passes nothing is not a Bloom filter of this size');
+  const small = new FingerprintTable(hi.subarray(0, 100), lo.subarray(0, 100), null);
+  assert.equal(small.mayContain(1, 2), true, 'small tables have no filter');
+});
