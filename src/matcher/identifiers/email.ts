@@ -148,6 +148,16 @@ function scanKey(raw: string): string | null {
   return raw.toLowerCase();
 }
 
+/** `scanKey` as bytes (see IdentifierType.scanKeyBytes). */
+function scanKeyBytes(text: string, start: number, end: number, out: Uint8Array, at: number): number {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 || c <= 0x20) return -1;
+    out[at + i - start] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+  }
+  return end - start;
+}
+
 /** E-mail address. */
 export const email: IdentifierType = {
   name: 'email',
@@ -157,4 +167,5 @@ export const email: IdentifierType = {
   find,
   normalize,
   scanKey,
+  scanKeyBytes,
 };

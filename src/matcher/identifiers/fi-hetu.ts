@@ -75,6 +75,23 @@ function scanKey(raw: string): string | null {
   return sign === undefined ? up : up.slice(0, 6) + sign + up.slice(7);
 }
 
+/** Century sign -> canonical sign, by ASCII code (0: not a sign), for scanKeyBytes. */
+const FOLD_SIGN_CODE = new Uint8Array(128);
+for (const [code, sign] of FOLD_SIGN) FOLD_SIGN_CODE[code] = sign.charCodeAt(0);
+
+/** `scanKey` as bytes (see IdentifierType.scanKeyBytes). */
+function scanKeyBytes(text: string, start: number, end: number, out: Uint8Array, at: number): number {
+  if (end - start !== 11) return -1;
+  for (let i = 0; i < 11; i++) {
+    let c = text.charCodeAt(start + i);
+    if (c >= 0x80) return -1;
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+    if (i === 6 && FOLD_SIGN_CODE[c]! !== 0) c = FOLD_SIGN_CODE[c]!;
+    out[at + i] = c;
+  }
+  return 11;
+}
+
 /** Finnish henkilötunnus. */
 export const fiHetu: IdentifierType = {
   name: 'fi_hetu',
@@ -84,4 +101,5 @@ export const fiHetu: IdentifierType = {
   ),
   normalize,
   scanKey,
+  scanKeyBytes,
 };

@@ -60,6 +60,72 @@ function scanKey(raw: string, options: NormalizeOptions = {}): string | null {
   return null;
 }
 
+/** Calling codes of TRUNK_ZERO as char codes. */
+const TRUNK_CODES: readonly (readonly number[])[] = Object.values(TRUNK_ZERO).map((cc) => [...cc].map((ch) => ch.charCodeAt(0)));
+/** Region (as given) -> its trunk-zero calling code, or null; cached per region string. */
+const regionCodes = new Map<string, string | null>();
+
+function trunkCode(region: string | undefined): string | null {
+  if (region === undefined) return null;
+  let cc = regionCodes.get(region);
+  if (cc === undefined) {
+    cc = TRUNK_ZERO[region.toUpperCase()] ?? null;
+    regionCodes.set(region, cc);
+  }
+  return cc;
+}
+
+/** Digits in out[from, to) start with a TRUNK_ZERO calling code followed by '0' (TRUNK_AFTER_CC). */
+function trunkAfterCode(out: Uint8Array, from: number, to: number): boolean {
+  for (const cc of TRUNK_CODES) {
+    if (to - from < cc.length + 1) continue;
+    let k = 0;
+    while (k < cc.length && out[from + k] === cc[k]) k++;
+    if (k === cc.length && out[from + k] === 0x30) return true;
+  }
+  return false;
+}
+
+/**
+ * `scanKey` as bytes (see IdentifierType.scanKeyBytes), for the common forms:
+ * '+' or '00' international and trunk-'0' national numbers with space and dash
+ * separators. A '(' (as in '(0)' or an area code) or a '+' past the start
+ * goes to `scanKey`.
+ */
+function scanKeyBytes(text: string, start: number, end: number, out: Uint8Array, at: number, options: NormalizeOptions = {}): number {
+  if (end - start > 40 || end <= start) return -1;
+  const first = text.charCodeAt(start);
+  const plus = first === 0x2b;
+  // Digits go after room for '+' and a calling code of up to three digits.
+  const d0 = at + 4;
+  let d = d0;
+  for (let i = plus ? start + 1 : start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) out[d++] = c;
+    else if (c !== 0x20 && c !== 0x2d && !(c >= 0x2010 && c <= 0x2015) && c !== 0x2212) return -1;
+  }
+  let from: number;
+  let cc: string | null = null;
+  if (plus) {
+    if (d === d0 || out[d0] === 0x30 || trunkAfterCode(out, d0, d)) return -1;
+    from = d0;
+  } else if (first === 0x30 && end - start > 1 && text.charCodeAt(start + 1) === 0x30 && trunkCode(options.region) !== null) {
+    // '00' and a region with trunk-zero rules: the international prefix.
+    if (trunkAfterCode(out, d0 + 2, d)) return -1;
+    from = d0 + 2;
+  } else {
+    cc = trunkCode(options.region);
+    if (cc === null || d === d0 || out[d0] !== 0x30 || (d - d0 >= 2 && out[d0 + 1] === 0x30)) return -1;
+    from = d0 + 1;
+  }
+  let o = at;
+  out[o++] = 0x2b;
+  if (cc !== null) for (let k = 0; k < cc.length; k++) out[o++] = cc.charCodeAt(k);
+  // The digits move left into place (o never passes `from`: a calling code has at most three digits).
+  for (let k = from; k < d; k++) out[o++] = out[k]!;
+  return o - at;
+}
+
 /** Phone number (E.164). */
 export const phone: IdentifierType = {
   name: 'phone',
@@ -76,4 +142,5 @@ export const phone: IdentifierType = {
   ),
   normalize,
   scanKey,
+  scanKeyBytes,
 };

@@ -47,6 +47,14 @@ export interface IdentifierType {
    */
   scanKey?(raw: string, options?: NormalizeOptions): string | null;
   /**
+   * Optional: `scanKey(text.slice(start, end))` written as UTF-8 into `out`
+   * from `at`, without making strings; returns the byte count, or -1 when it
+   * cannot tell (then the caller takes the `scanKey`/`normalize` path). It must
+   * never write a different key than that path would give. `out` has room for
+   * at least 4 * (end - start) + 4 bytes from `at`.
+   */
+  scanKeyBytes?(text: string, start: number, end: number, out: Uint8Array, at: number, options?: NormalizeOptions): number;
+  /**
    * A literal every match contains, with how far a match can reach before and
    * after it. Scanners then run `pattern` only around occurrences of the
    * literal instead of over the whole text (e-mail: '@').
