@@ -8,7 +8,8 @@ import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/t
 import { NAME_TOKEN_LABEL } from '../enroll/enroll.js';
 import { nameTokens } from './identifiers/name.js';
 import { globalRegExp, scanMatches } from './pattern-scan.js';
-import type { IdentifierType } from './identifiers/types.js';
+import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
+import { CandidateBatch } from './candidate-batch.js';
 import { maxSeverity, type Confidence, type Finding, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
 import { RecordHits } from './record-hits.js';
@@ -38,6 +39,41 @@ function rowIndex(rowStarts: Int32Array, at: number): number {
   return lo;
 }
 
+/** Table hits of a candidate batch: candidate, target (organization of the group) and first entry. */
+class HitList {
+  n = 0;
+  cand = new Int32Array(256);
+  target = new Int32Array(256);
+  entry = new Int32Array(256);
+
+  push(cand: number, target: number, entry: number): void {
+    if (this.n === this.cand.length) {
+      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.cand = grow(this.cand);
+      this.target = grow(this.target);
+      this.entry = grow(this.entry);
+    }
+    this.cand[this.n] = cand;
+    this.target[this.n] = target;
+    this.entry[this.n++] = entry;
+  }
+
+  /** Stable order by candidate (hits arrive organization by organization, each in candidate order). */
+  sortByCandidate(): void {
+    const order = Array.from({ length: this.n }, (_, h) => h).sort((a, b) => this.cand[a]! - this.cand[b]! || this.target[a]! - this.target[b]!);
+    const cand = Int32Array.from(order, (h) => this.cand[h]!);
+    const target = Int32Array.from(order, (h) => this.target[h]!);
+    const entry = Int32Array.from(order, (h) => this.entry[h]!);
+    this.cand.set(cand);
+    this.target.set(target);
+    this.entry.set(entry);
+  }
+}
+
 /** What the matcher reports when a document ends. */
 export interface DocumentResult {
   ref: DocumentRef;
@@ -58,7 +94,7 @@ export interface MatcherDeps {
 interface PatternGroup {
   impl: IdentifierType;
   pattern: RegExp;
-  region: string | undefined;
+  options: NormalizeOptions;
   targets: { org: number; field: number; label: string; prefix: Uint8Array }[];
 }
 
@@ -99,7 +135,7 @@ function buildPatternGroups(orgs: readonly OrgIndex[]): PatternGroup[] {
       const key = `${f.label}|${f.region ?? ''}|${f.pattern ?? ''}`;
       let g = groups.get(key);
       if (!g) {
-        g = { impl: f.impl, pattern: globalRegExp(f.impl.pattern), region: f.region, targets: [] };
+        g = { impl: f.impl, pattern: globalRegExp(f.impl.pattern), options: { region: f.region }, targets: [] };
         groups.set(key, g);
       }
       g.targets.push({ org: oi, field: fi, label: f.label, prefix: o.hasher.prefix(f.label) });
@@ -115,6 +151,8 @@ export class DocumentMatcher implements DocumentSink {
   readonly #source: { url: string | null; path: string | null };
   readonly #stack: DocState[] = [];
   readonly #maxTermLen: number;
+  readonly #batch = new CandidateBatch();
+  readonly #hits = new HitList();
 
   constructor(deps: MatcherDeps, source: { url: string | null; path: string | null }) {
     this.#deps = deps;
@@ -222,37 +260,56 @@ export class DocumentMatcher implements DocumentSink {
    */
   #detect(doc: DocState, text: string, from: number, rowStarts: Int32Array | null): void {
     const orgs = this.#deps.orgs;
+    const batch = this.#batch;
     for (const g of this.#groups) {
-      const opts = { region: g.region };
+      // First every candidate's scan key, then per organization all hashes, then all lookups:
+      // tight loops instead of a hash and a cache miss between regex steps.
       scanMatches(g.pattern, g.impl, text, (start, end) => {
-        if (end <= from) return;
-        const raw = text.slice(start, end);
-        const canon = g.impl.scanKey?.(raw, opts) ?? g.impl.normalize(raw, opts);
-        if (canon === null) return;
-        for (const t of g.targets) {
-          const org = orgs[t.org]!;
-          org.hasher.hashWith(t.prefix, canon);
-          for (let e = org.ids.find(org.hasher.hi, org.hasher.lo); e !== -1; e = org.ids.nextOf(e)) {
-            if (org.bundle.ids.field[e] !== t.field) continue;
-            const rec = org.bundle.ids.rec[e]!;
-            const st = doc.orgs[t.org]!;
-            const slot = st.records.slotOf(rec);
-            st.records.addPrimary(slot, t.field);
-            // The hit itself is cut out: an e-mail like matti.virtanen@… must not corroborate its own name.
-            let lo: number;
-            let hi: number;
-            if (rowStarts) {
-              const r = rowIndex(rowStarts, start);
-              lo = rowStarts[r]!;
-              hi = r + 1 < rowStarts.length ? rowStarts[r + 1]! - ROW_SEPARATOR.length : text.length;
-            } else {
-              lo = Math.max(0, start - PROXIMITY_CHARS);
-              hi = Math.min(text.length, end + PROXIMITY_CHARS);
-            }
-            corroborate(org, rec, st, slot, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
-          }
-        }
+        if (end > from) batch.add(g.impl, text, start, end, g.options);
       });
+      if (batch.count === 0) continue;
+      const hits = this.#hits;
+      hits.n = 0;
+      for (let ti = 0; ti < g.targets.length; ti++) {
+        const t = g.targets[ti]!;
+        const org = orgs[t.org]!;
+        org.hasher.hashKeys(t.prefix, batch.bytes, batch.keyAt, batch.keyLen, batch.count, batch.hi, batch.lo);
+        for (let i = 0; i < batch.count; i++) {
+          const e = org.ids.find(batch.hi[i]!, batch.lo[i]!);
+          if (e !== -1) hits.push(i, ti, e);
+        }
+      }
+      batch.hi.fill(0, 0, batch.count);
+      batch.lo.fill(0, 0, batch.count);
+      // Hits in the order of a match-by-match pass: by candidate, then organization.
+      if (g.targets.length > 1) hits.sortByCandidate();
+      for (let h = 0; h < hits.n; h++) {
+        const i = hits.cand[h]!;
+        const t = g.targets[hits.target[h]!]!;
+        const start = batch.start[i]!;
+        const end = batch.end[i]!;
+        const org = orgs[t.org]!;
+        for (let e = hits.entry[h]!; e !== -1; e = org.ids.nextOf(e)) {
+          if (org.bundle.ids.field[e] !== t.field) continue;
+          const rec = org.bundle.ids.rec[e]!;
+          const st = doc.orgs[t.org]!;
+          const slot = st.records.slotOf(rec);
+          st.records.addPrimary(slot, t.field);
+          // The hit itself is cut out: an e-mail like matti.virtanen@… must not corroborate its own name.
+          let lo: number;
+          let hi: number;
+          if (rowStarts) {
+            const r = rowIndex(rowStarts, start);
+            lo = rowStarts[r]!;
+            hi = r + 1 < rowStarts.length ? rowStarts[r + 1]! - ROW_SEPARATOR.length : text.length;
+          } else {
+            lo = Math.max(0, start - PROXIMITY_CHARS);
+            hi = Math.min(text.length, end + PROXIMITY_CHARS);
+          }
+          corroborate(org, rec, st, slot, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
+        }
+      }
+      batch.clear();
     }
   }
 

@@ -51,6 +51,39 @@ export class IdentifierHasher {
   }
 
   /**
+   * Fingerprints of `count` keys under one label (see `prefix`): key i is the
+   * UTF-8 in bytes[at[i], at[i] + len[i]); its fingerprint goes to hi[i], lo[i].
+   * The same values as `hashWith` of each decoded key, for the scan loop's
+   * batches: the label is written once and nothing is allocated.
+   */
+  hashKeys(prefix: Uint8Array, bytes: Uint8Array, at: Int32Array, len: Int32Array, count: number, hi: Uint32Array, lo: Uint32Array): void {
+    const buf = SIP_SCRATCH;
+    const p = prefix.length;
+    for (let o = 0; o < p; o++) buf[o] = prefix[o]!;
+    let dirty = p;
+    for (let i = 0; i < count; i++) {
+      const n = len[i]!;
+      const a = at[i]!;
+      if (p + n <= SCRATCH_BYTES) {
+        // Bytes of a longer previous key may follow this one; the kernel masks everything past the length.
+        for (let k = 0; k < n; k++) buf[p + k] = bytes[a + k]!;
+        if (p + n > dirty) dirty = p + n;
+        this.#sip.hashScratchInto(p + n, this.#out);
+      } else {
+        const message = new Uint8Array(p + n);
+        message.set(prefix);
+        message.set(bytes.subarray(a, a + n), p);
+        this.#sip.hashBytesInto(message, p + n, this.#out);
+        message.fill(0);
+      }
+      hi[i] = this.#out[0]!;
+      lo[i] = this.#out[1]!;
+    }
+    // The shared scratch buffer outlives the call; no key may linger in it.
+    buf.fill(0, 0, dirty);
+  }
+
+  /**
    * `hashInto` with the label's prefix given (see `prefix`): the scan loop
    * hashes every candidate, so this allocates nothing for ASCII values.
    */

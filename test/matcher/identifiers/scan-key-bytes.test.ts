@@ -101,5 +101,8 @@ describe('scanKeyBytes', () => {
     assert.equal(key('040 123 4567'), null, 'no region: no national form');
     assert.equal(key('+358 040 123 4567', 'FI'), null, 'a trunk 0 after the calling code is libphonenumber\'s');
     assert.equal(key('0046 8 123 456 78', 'SE'), '+46812345678');
+    // Two leading zeros split by a separator are not the international prefix, nor a trunk 0.
+    assert.equal(phone.scanKey!('0 040 123 4567', { region: 'FI' }), null);
+    assert.equal(key('0 040 123 4567', 'FI'), null);
   });
 });
