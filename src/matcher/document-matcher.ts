@@ -102,6 +102,8 @@ interface OrgDocState {
   records: RecordHits;
   /** Name-token fingerprints of words already seen near hits in this document (bounded). */
   nameFps: Map<string, Uint32Array>;
+  /** Per corroborating pattern field (by index), keyed fingerprints of candidates already seen near hits (bounded). */
+  fieldFps: Map<number, Map<string, Uint32Array>>;
   winnower: Winnower;
   onFingerprint: (hi: number, lo: number) => void;
   simhash: SimhashBuilder | null;
@@ -178,6 +180,7 @@ export class DocumentMatcher implements DocumentSink {
         return {
           records: new RecordHits(o.fields.length),
           nameFps: new Map(),
+          fieldFps: new Map(),
           winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
           onFingerprint: (hi: number, lo: number) => {
             for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) matchedEntries.add(e);
@@ -306,7 +309,7 @@ export class DocumentMatcher implements DocumentSink {
             lo = Math.max(0, start - PROXIMITY_CHARS);
             hi = Math.min(text.length, end + PROXIMITY_CHARS);
           }
-          corroborate(org, rec, st, slot, () => `${text.slice(lo, start)}\t${text.slice(end, hi)}`);
+          corroborate(org, rec, st, slot, text, lo, start, end, hi);
         }
       }
       batch.clear();
@@ -480,40 +483,78 @@ function pushWindowFp(hi: number, lo: number): void {
   windowFps.lo[windowFps.n++] = lo;
 }
 
-/** Distinct words whose name-token fingerprints a document keeps; the cache starts over beyond this. */
+/** Distinct words (or field candidates) whose fingerprints a document keeps per field; the cache starts over beyond this. */
 const NAME_CACHE_WORDS = 20_000;
-const UNIQUE_ISH = /[\d@]/;
 
-/** Fills windowFps with field `f`'s keyed fingerprints in `window`. */
-function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string, nameFps: Map<string, Uint32Array>): void {
-  windowFps.n = 0;
-  const opts = { region: f.region };
-  if (f.type === 'name') {
-    // Word by word: nameTokens refuses over-long input, and a window is long. Names repeat
-    // across rows, and tokenizing (NFKC) plus hashing a word cost more than looking it up;
-    // words with digits or '@' (ids, addresses) rarely repeat and are not kept.
-    for (const word of window.split(/\s+/)) {
-      const keep = !UNIQUE_ISH.test(word);
-      let fps = keep ? nameFps.get(word) : undefined;
-      if (fps === undefined) {
-        const tokens = nameTokens(word);
-        fps = new Uint32Array(2 * tokens.length);
-        for (let k = 0; k < tokens.length; k++) {
-          org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
-          fps[2 * k] = org.hasher.hi;
-          fps[2 * k + 1] = org.hasher.lo;
-        }
-        if (keep) {
-          if (nameFps.size >= NAME_CACHE_WORDS) nameFps.clear();
-          nameFps.set(word, fps);
-        }
-      }
-      for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k]!, fps[k + 1]!);
+/** What `\s` matches in a JavaScript regex. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Adds the name-token fingerprints of every word (run of non-space) in
+ * text[from, to) to windowFps. Names repeat across rows, and tokenizing plus
+ * hashing a word cost more than looking it up; words with digits or '@' (ids,
+ * addresses) rarely repeat and are not kept.
+ */
+function collectNameFps(org: OrgIndex, text: string, from: number, to: number, nameFps: Map<string, Uint32Array>): void {
+  let i = from;
+  while (i < to) {
+    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    if (i === to) break;
+    const a = i;
+    let keep = true;
+    for (; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c)) break;
+      if ((c >= 0x30 && c <= 0x39) || c === 0x40) keep = false;
     }
-  } else if (f.impl.pattern) {
+    const word = text.slice(a, i);
+    let fps = keep ? nameFps.get(word) : undefined;
+    if (fps === undefined) {
+      const tokens = nameTokens(word);
+      fps = new Uint32Array(2 * tokens.length);
+      for (let k = 0; k < tokens.length; k++) {
+        org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
+        fps[2 * k] = org.hasher.hi;
+        fps[2 * k + 1] = org.hasher.lo;
+      }
+      if (keep) {
+        if (nameFps.size >= NAME_CACHE_WORDS) nameFps.clear();
+        nameFps.set(word, fps);
+      }
+    }
+    for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k]!, fps[k + 1]!);
+  }
+}
+
+const NO_FP = new Uint32Array(0);
+
+/**
+ * Fills windowFps with field `f`'s keyed fingerprints in `window`. Candidates
+ * of a pattern field (dates) repeat across rows; their fingerprints, or that
+ * they have none, are kept per document.
+ */
+function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string, cache: Map<string, Uint32Array>): void {
+  const opts = { region: f.region };
+  if (f.impl.pattern) {
     scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
       const raw = window.slice(start, end);
-      addWindowFp(org, f.label, f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts));
+      let fp = cache.get(raw);
+      if (fp === undefined) {
+        const canon = f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts);
+        if (canon === null) {
+          fp = NO_FP;
+        } else {
+          org.hasher.hashInto(f.label, canon);
+          fp = Uint32Array.of(org.hasher.hi, org.hasher.lo);
+        }
+        if (cache.size >= NAME_CACHE_WORDS) cache.clear();
+        cache.set(raw, fp);
+      }
+      if (fp.length === 2) pushWindowFp(fp[0]!, fp[1]!);
     });
   } else {
     for (const tok of window.split(/[\t\n\r,;|]+/)) if (tok.trim()) addWindowFp(org, f.label, f.impl.normalize(tok, opts));
@@ -526,12 +567,17 @@ function inWindow(hi: number, lo: number): boolean {
   return false;
 }
 
-/** Marks the record's corroborating fields whose keyed fingerprints occur in the hit's window (made only when needed). */
-function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, windowOf: () => string): void {
+/**
+ * Marks the record's corroborating fields whose keyed fingerprints occur in
+ * the hit's window: text[lo, start) and text[end, hi), the hit itself cut out
+ * (made into a string only for fields other than names).
+ */
+function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, text: string, lo: number, start: number, end: number, hi: number): void {
   const hits = st.records;
-  const { start, hi, lo, field } = org.bundle.corro;
-  const from = start[rec]!;
-  const to = start[rec + 1]!;
+  const corro = org.bundle.corro;
+  const from = corro.start[rec]!;
+  const to = corro.start[rec + 1]!;
+  const field = corro.field;
   let window: string | null = null;
   // Field by field; a field another hit of this record already corroborated needs no second look (rows hold several primaries).
   for (let i = from; i < to; i++) {
@@ -540,15 +586,27 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
     let first = true;
     for (let j = from; j < i && first; j++) first = field[j] !== fi;
     if (!first) continue;
-    window ??= windowOf();
     const f = org.fields[fi]!;
-    collectWindowFps(org, f, window, st.nameFps);
+    windowFps.n = 0;
+    if (f.type === 'name') {
+      // The seam between the two parts separates words, as a tab would.
+      collectNameFps(org, text, lo, start, st.nameFps);
+      collectNameFps(org, text, end, hi, st.nameFps);
+    } else {
+      window ??= `${text.slice(lo, start)}\t${text.slice(end, hi)}`;
+      let cache = st.fieldFps.get(fi);
+      if (cache === undefined) {
+        cache = new Map();
+        st.fieldFps.set(fi, cache);
+      }
+      collectWindowFps(org, f, window, cache);
+    }
     let total = 0;
     let matched = 0;
     for (let j = i; j < to; j++) {
       if (field[j] !== fi) continue;
       total++;
-      if (inWindow(hi[j]!, lo[j]!)) matched++;
+      if (inWindow(corro.hi[j]!, corro.lo[j]!)) matched++;
     }
     const need = f.type === 'name' ? Math.min(2, total) : 1;
     if (matched >= need) hits.addCorroborating(slot, fi);
