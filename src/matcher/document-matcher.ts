@@ -102,6 +102,8 @@ interface OrgDocState {
   records: RecordHits;
   /** Name-token fingerprints of words already seen near hits in this document (bounded). */
   nameFps: Map<string, Uint32Array>;
+  /** Fingerprints of single name tokens, for words that are not kept whole (ids, addresses) but whose tokens repeat. */
+  tokenFps: Map<string, Uint32Array>;
   /** Per corroborating pattern field (by index), keyed fingerprints of candidates already seen near hits (bounded). */
   fieldFps: Map<number, Map<string, Uint32Array>>;
   winnower: Winnower;
@@ -180,6 +182,7 @@ export class DocumentMatcher implements DocumentSink {
         return {
           records: new RecordHits(o.fields.length),
           nameFps: new Map(),
+          tokenFps: new Map(),
           fieldFps: new Map(),
           winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
           onFingerprint: (hi: number, lo: number) => {
@@ -496,37 +499,53 @@ function isSpace(c: number): boolean {
 /**
  * Adds the name-token fingerprints of every word (run of non-space) in
  * text[from, to) to windowFps. Names repeat across rows, and tokenizing plus
- * hashing a word cost more than looking it up; words with digits or '@' (ids,
- * addresses) rarely repeat and are not kept.
+ * hashing a word cost more than looking it up, so words are kept with their
+ * fingerprints; words with digits or '@' (ids, addresses) rarely repeat, so
+ * only their tokens' fingerprints are kept. An ASCII word without letters
+ * (a date, a phone number's parts) has no name tokens and is skipped unread.
  */
-function collectNameFps(org: OrgIndex, text: string, from: number, to: number, nameFps: Map<string, Uint32Array>): void {
+function collectNameFps(org: OrgIndex, text: string, from: number, to: number, st: OrgDocState): void {
   let i = from;
   while (i < to) {
     while (i < to && isSpace(text.charCodeAt(i))) i++;
     if (i === to) break;
     const a = i;
     let keep = true;
+    let letters = false;
     for (; i < to; i++) {
       const c = text.charCodeAt(i);
       if (isSpace(c)) break;
       if ((c >= 0x30 && c <= 0x39) || c === 0x40) keep = false;
+      else if (c >= 0x80 || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) letters = true;
     }
+    if (!letters) continue;
     const word = text.slice(a, i);
-    let fps = keep ? nameFps.get(word) : undefined;
-    if (fps === undefined) {
-      const tokens = nameTokens(word);
-      fps = new Uint32Array(2 * tokens.length);
-      for (let k = 0; k < tokens.length; k++) {
-        org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
-        fps[2 * k] = org.hasher.hi;
-        fps[2 * k + 1] = org.hasher.lo;
+    if (keep) {
+      let fps = st.nameFps.get(word);
+      if (fps === undefined) {
+        const tokens = nameTokens(word);
+        fps = new Uint32Array(2 * tokens.length);
+        for (let k = 0; k < tokens.length; k++) {
+          org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
+          fps[2 * k] = org.hasher.hi;
+          fps[2 * k + 1] = org.hasher.lo;
+        }
+        if (st.nameFps.size >= NAME_CACHE_WORDS) st.nameFps.clear();
+        st.nameFps.set(word, fps);
       }
-      if (keep) {
-        if (nameFps.size >= NAME_CACHE_WORDS) nameFps.clear();
-        nameFps.set(word, fps);
+      for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k]!, fps[k + 1]!);
+    } else {
+      for (const token of nameTokens(word)) {
+        let fp = st.tokenFps.get(token);
+        if (fp === undefined) {
+          org.hasher.hashInto(NAME_TOKEN_LABEL, token);
+          fp = Uint32Array.of(org.hasher.hi, org.hasher.lo);
+          if (st.tokenFps.size >= NAME_CACHE_WORDS) st.tokenFps.clear();
+          st.tokenFps.set(token, fp);
+        }
+        pushWindowFp(fp[0]!, fp[1]!);
       }
     }
-    for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k]!, fps[k + 1]!);
   }
 }
 
@@ -590,8 +609,8 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
     windowFps.n = 0;
     if (f.type === 'name') {
       // The seam between the two parts separates words, as a tab would.
-      collectNameFps(org, text, lo, start, st.nameFps);
-      collectNameFps(org, text, end, hi, st.nameFps);
+      collectNameFps(org, text, lo, start, st);
+      collectNameFps(org, text, end, hi, st);
     } else {
       window ??= `${text.slice(lo, start)}\t${text.slice(end, hi)}`;
       let cache = st.fieldFps.get(fi);

@@ -1,0 +1,96 @@
+/**
+ * Corroboration near a primary hit: which words and dates count, in rows and
+ * in free text. Enrolls a few synthetic patients for real and feeds the
+ * matcher parts directly.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { CLINIC_MAPPING_YAML, makePatients, patientsCsv, type Patient } from '../../src/demo/synthetic-clinic.js';
+import { enroll } from '../../src/enroll/enroll.js';
+import { parseMapping } from '../../src/enroll/mapping.js';
+import { DocumentMatcher } from '../../src/matcher/document-matcher.js';
+import type { Finding } from '../../src/matcher/findings.js';
+import { loadOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
+import type { Part } from '../../src/extract/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lw-corro-'));
+let org: OrgIndex;
+let patients: Patient[];
+
+/** Record findings (record id -> confidence and fields) for one document made of `parts`. */
+function scan(parts: Part[]): Map<string, { confidence: string; fields: string[] }> {
+  const found: Finding[] = [];
+  const m = new DocumentMatcher({ orgs: [org], onDocument: (r) => found.push(...r.findings) }, { url: null, path: 'x' });
+  const ref = { source: 'x', entry: [], mediaType: 'text/plain' };
+  m.begin(ref);
+  for (const p of parts) m.part(p);
+  m.end(ref, { sha256: '0'.repeat(64), size: 1 });
+  return new Map(found.filter((f) => f.kind === 'record').map((f) => [f.record!, { confidence: f.confidence, fields: [...f.fields!].sort() }]));
+}
+
+const row = (...cells: string[]): Part => ({ kind: 'row', cells });
+const text = (t: string): Part => ({ kind: 'text', text: t });
+const isoToFinnish = (iso: string) => iso.split('-').reverse().map(Number).join('.');
+
+before(async () => {
+  patients = makePatients(6, 77);
+  writeFileSync(join(dir, 'records.csv'), patientsCsv(patients));
+  const key = randomBytes(32);
+  await enroll({
+    org: 'clinic-a',
+    key,
+    mapping: parseMapping(parseYaml(CLINIC_MAPPING_YAML), 'mapping'),
+    recordFiles: [join(dir, 'records.csv')],
+    out: join(dir, 'bundle.lwb'),
+  });
+  org = loadOrgIndex(readFileSync(join(dir, 'bundle.lwb')), key, { where: 'bundle' });
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('corroboration', () => {
+  it('counts the name and the birth date in the same row, in any order and case', () => {
+    const [p, q] = patients as [Patient, Patient];
+    const [first, last] = p.full_name.split(' ') as [string, string];
+    const got = scan([
+      row(p.hetu, `${last.toUpperCase()}, ${first}`, isoToFinnish(p.birth_date)),
+      row(q.hetu, 'Someone Else', '1.1.1900'),
+    ]);
+    assert.deepEqual(got.get(p.patient_id), { confidence: 'high', fields: ['date', 'fi_hetu', 'name'] });
+    assert.deepEqual(got.get(q.patient_id), { confidence: 'low', fields: ['fi_hetu'] });
+  });
+
+  it('finds name tokens inside words with digits or @ (addresses, ids), and not in the hit itself', () => {
+    const [p, q] = patients.slice(2) as [Patient, Patient];
+    const [first, last] = p.full_name.split(' ') as [string, string];
+    const address = `${first}.${last}77@mail.example`.toLowerCase();
+    const got = scan([row(p.hetu, `id:${first.toUpperCase()}-${last}-42`), row(q.email)]);
+    assert.deepEqual(got.get(p.patient_id)?.fields, ['fi_hetu', 'name']);
+    // q's e-mail is the hit; its local part spells q's name but must not corroborate it.
+    assert.deepEqual(got.get(q.patient_id), { confidence: 'low', fields: ['email'] });
+    // The same address twice in one document: the second pass reads the tokens from the cache.
+    const twice = scan([row(p.phone, address), row(p.email, address)]);
+    assert.deepEqual(twice.get(p.patient_id)?.fields, ['email', 'name', 'phone']);
+  });
+
+  it('needs two name tokens, and takes none from words without letters', () => {
+    const p = patients[4]!;
+    const [first] = p.full_name.split(' ') as [string, string];
+    const got = scan([row(p.hetu, first, '12.12.2012', '040-123 4567', '+358')]);
+    assert.deepEqual(got.get(p.patient_id), { confidence: 'low', fields: ['fi_hetu'] });
+  });
+
+  it('in free text, counts only what lies within the proximity window', () => {
+    const p = patients[5]!;
+    const filler = 'lorem ipsum dolor sit amet '.repeat(20);
+    const near = scan([text(`${filler}Asiakas ${p.full_name} (${p.email}) soitti ${isoToFinnish(p.birth_date)}. ${filler}`)]);
+    assert.deepEqual(near.get(p.patient_id), { confidence: 'high', fields: ['date', 'email', 'name'] });
+    const far = scan([text(`${p.full_name} ${filler}${filler} ${p.email} ${filler}`)]);
+    assert.deepEqual(far.get(p.patient_id), { confidence: 'low', fields: ['email'] });
+  });
+});
