@@ -489,8 +489,8 @@ function pushWindowFp(hi: number, lo: number): void {
 /** Distinct words (or field candidates) whose fingerprints a document keeps per field; the cache starts over beyond this. */
 const NAME_CACHE_WORDS = 20_000;
 
-/** What `\s` matches in a JavaScript regex. */
-function isSpace(c: number): boolean {
+/** What `\s` matches in a JavaScript regex (exported for its test). */
+export function isSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   if (c < 0xa0) return false;
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { CandidateBatch } from '../../src/matcher/candidate-batch.js';
+import { isSpace } from '../../src/matcher/document-matcher.js';
+import { ALL_TYPES } from '../../src/matcher/identifiers/registry.js';
+
+const byName = (name: string) => ALL_TYPES.find((t) => t.name === name)!;
+const decoder = new TextDecoder();
+
+describe('CandidateBatch', () => {
+  it('holds each candidate with the key scanKey or normalize gives, and drops candidates without one', () => {
+    const batch = new CandidateBatch();
+    const phone = byName('phone');
+    const hetu = byName('fi_hetu');
+    // Byte path, the scanKey fallback ('(0)'), the normalize fallback (non-ASCII hetu) and an invalid value.
+    const parts: [typeof phone, string][] = [
+      [phone, '040-123 4567'],
+      [phone, '+358 (0)40 1234567'],
+      [hetu, '131052\u2212308T'],
+      [phone, 'not a phone'],
+    ];
+    const text = parts.map((p) => p[1]).join('|');
+    const cases = parts.map(([type, value]) => [type, text.indexOf(value), text.indexOf(value) + value.length] as const);
+    for (const [type, s, e] of cases) batch.add(type, text, s, e, { region: 'FI' });
+    assert.equal(batch.count, 3);
+    const keys = Array.from({ length: batch.count }, (_, i) => decoder.decode(batch.bytes.subarray(batch.keyAt[i]!, batch.keyAt[i]! + batch.keyLen[i]!)));
+    assert.deepEqual(keys, ['+358401234567', '+358401234567', '131052-308T']);
+    assert.deepEqual([...batch.start.subarray(0, 3)], cases.slice(0, 3).map((c) => c[1]));
+    assert.deepEqual([...batch.end.subarray(0, 3)], cases.slice(0, 3).map((c) => c[2]));
+  });
+
+  it('grows past its first buffers and leaves no key bytes behind when cleared', () => {
+    const batch = new CandidateBatch();
+    const email = byName('email');
+    const phone = byName('phone');
+    const address = `${'a'.repeat(60)}@example.org`;
+    const text = `${address} 0401234567 +1(555)`;
+    for (let i = 0; i < 3000; i++) {
+      batch.add(email, text, 0, address.length, {});
+      // Declined by the byte path after writing digits: those bytes must be wiped too.
+      batch.add(phone, text, address.length + 12, text.length, { region: 'FI' });
+    }
+    assert.ok(batch.count >= 3000);
+    const bytes = batch.bytes;
+    assert.ok(bytes.length > 64 * 1024, 'grew');
+    batch.clear();
+    assert.equal(batch.count, 0);
+    assert.ok(bytes.every((b) => b === 0), 'key bytes left after clear');
+  });
+
+  it('isSpace is exactly the \\s of JavaScript regexes', () => {
+    for (let c = 0; c <= 0xffff; c++) assert.equal(isSpace(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
+  });
+
+  it('property: keys from arbitrary candidates equal scanKey ?? normalize', () => {
+    const types = ['fi_hetu', 'email', 'phone', 'us_ssn'].map(byName);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.nat({ max: 3 }), (value, t) => {
+        const type = types[t]!;
+        const batch = new CandidateBatch();
+        const text = `<${value}>`;
+        batch.add(type, text, 1, 1 + value.length, { region: 'FI' });
+        const want = type.scanKey?.(value, { region: 'FI' }) ?? type.normalize(value, { region: 'FI' });
+        if (want === null) assert.equal(batch.count, 0);
+        else assert.equal(decoder.decode(batch.bytes.subarray(batch.keyAt[0]!, batch.keyAt[0]! + batch.keyLen[0]!)), want);
+      }),
+      { seed: 3, numRuns: 1000 },
+    );
+  });
+});
