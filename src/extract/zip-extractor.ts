@@ -1,7 +1,8 @@
 /**
- * Zip archives, streamed: fflate's Unzip reads local headers as bytes arrive
- * (no central directory, no random access). Our decoder only queues the
- * compressed bytes fflate hands it; they are inflated afterwards in small
+ * Zip archives, streamed: ZipStream reads local headers as bytes arrive (no
+ * central directory, no random access) and finds where entries written with
+ * a data descriptor end. The compressed bytes it hands out are queued and
+ * inflated afterwards (fflate's Inflate) in small
  * steps, each step's output handed to the entry's own dispatch (a stream)
  * before the next, so memory stays at about one step's output however many
  * entries or how much compression one push holds. Limits: nesting depth,
@@ -9,15 +10,16 @@
  * ratio of each entry (cuts that entry).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Inflate, Unzip, type FlateError, type UnzipDecoder } from 'fflate';
+import { Inflate } from 'fflate';
 import { ByteChannel, type ChannelEnd } from './byte-channel.js';
 import { slices } from './byte-source.js';
 import { report, throwIfAborted, type ExtractContext } from './context.js';
 import type { Extractor } from './dispatch.js';
 import type { DocumentRef } from './types.js';
 import { RATIO_GRACE_BYTES } from './zip-directory.js';
-import { ZipHeaderFlags } from './zip-header-flags.js';
+import { ZipStream } from './zip-stream.js';
 
+const NO_BYTES = new Uint8Array(0);
 /** Bytes pushed to the unzipper at a time. */
 const PUSH_BYTES = 16 * 1024;
 /** Compressed bytes inflated per step; one step yields at most ~1032x this (4 MiB). */
@@ -72,66 +74,51 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
   if (tooDeep(ref, ctx)) return;
   const { limits, totals } = ctx;
   const events: ZipEvent[] = [];
-  const flags = new ZipHeaderFlags();
-  let starting: EntryState | undefined;
+  /** The entry whose data is arriving (undefined while skipping one). */
   let current: EntryState | undefined;
   let tooMany = false;
-  let truncated = false;
 
-  const unzip = new Unzip();
-  const decoderFor = (compression: number) =>
-    class implements UnzipDecoder {
-      static compression = compression;
-      ondata: (err: FlateError | null, data: Uint8Array, final: boolean) => void = () => undefined;
-      // fflate constructs the decoder inside file.start(), which onfile calls right after setting `starting`.
-      private readonly st = starting as EntryState;
-      push(chunk: Uint8Array, final: boolean): void {
-        events.push({ type: 'input', st: this.st, chunk, final });
+  const zip = new ZipStream({
+    entry(header) {
+      current = undefined;
+      if (totals.halted || tooMany) return;
+      totals.entries++;
+      if (totals.entries > limits.maxEntries) {
+        tooMany = true;
+        events.push({ type: 'halt' });
+        return;
       }
-    };
-  unzip.register(decoderFor(0));
-  unzip.register(decoderFor(8));
-
-  unzip.onfile = (file) => {
-    if (totals.halted || tooMany) return;
-    totals.entries++;
-    if (totals.entries > limits.maxEntries) {
-      tooMany = true;
-      events.push({ type: 'halt' });
-      return;
-    }
-    const f = flags.flagsFor(file.name);
-    const encrypted = (f & 0x41) !== 0 || file.compression === 99;
-    const known = file.compression === 0 || file.compression === 8;
-    const name = sanitizeEntryName(file.name);
-    const st: EntryState = {
-      name,
-      ref: { source: ref.source, entry: [...ref.entry, name], mediaType: 'application/octet-stream' },
-      raw: encrypted ? 'entry is encrypted; hashed as stored' : known ? undefined : 'compression method not supported; hashed as stored',
-      compression: file.compression,
-      inflate: undefined,
-      inflated: [],
-      compressedIn: 0,
-      out: 0,
-      // Directories carry no document; their (normally empty) data is consumed and dropped.
-      done: file.name.endsWith('/'),
-      channel: undefined,
-      task: undefined,
-      failure: undefined,
-      rawHash: undefined,
-      rawSize: 0,
-    };
-    if (!st.done) {
+      const encrypted = (header.flags & 0x41) !== 0 || header.method === 99;
+      const known = header.method === 0 || header.method === 8;
+      const name = sanitizeEntryName(header.name);
+      const st: EntryState = {
+        name,
+        ref: { source: ref.source, entry: [...ref.entry, name], mediaType: 'application/octet-stream' },
+        raw: encrypted ? 'entry is encrypted; hashed as stored' : known ? undefined : 'compression method not supported; hashed as stored',
+        compression: header.method,
+        inflate: undefined,
+        inflated: [],
+        compressedIn: 0,
+        out: 0,
+        // Directories carry no document; their (normally empty) data is dropped.
+        done: header.name.endsWith('/'),
+        channel: undefined,
+        task: undefined,
+        failure: undefined,
+        rawHash: undefined,
+        rawSize: 0,
+      };
+      if (st.done) return;
       events.push({ type: 'start', st });
       current = st;
-    }
-    if (!known) unzip.register(decoderFor(file.compression));
-    // fflate calls ondata itself only for empty entries (no decoder is made for them).
-    file.ondata = () => events.push({ type: 'input', st, chunk: new Uint8Array(0), final: true });
-    starting = st;
-    file.start();
-    starting = undefined;
-  };
+    },
+    data(chunk) {
+      if (current !== undefined) events.push({ type: 'input', st: current, chunk, final: false });
+    },
+    entryEnd() {
+      if (current !== undefined) events.push({ type: 'input', st: current, chunk: NO_BYTES, final: true });
+    },
+  });
 
   const deliver = async (): Promise<void> => {
     for (let i = 0; i < events.length; i++) await handle(events[i] as ZipEvent);
@@ -232,19 +219,10 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
     outer: for await (const chunk of src) {
       for (const slice of slices(chunk, PUSH_BYTES)) {
         if (totals.halted) break outer;
-        flags.append(slice);
-        unzip.push(slice);
+        zip.push(slice);
         await deliver();
         throwIfAborted(ctx.signal);
       }
-    }
-    if (!totals.halted) {
-      try {
-        unzip.push(new Uint8Array(0), true);
-      } catch {
-        truncated = true;
-      }
-      await deliver();
     }
     const open = current as EntryState | undefined;
     if (open !== undefined && !open.done && (open.channel !== undefined || open.rawHash !== undefined)) {
@@ -255,5 +233,5 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
     (current as EntryState | undefined)?.channel?.close();
   }
   if (tooMany) report(ctx, ref, 'LW_EXTRACT_LIMIT', 'archive has more entries than maxEntries; rest skipped');
-  if (!totals.halted && (truncated || !flags.sawEnd)) report(ctx, ref, 'LW_EXTRACT_CORRUPT', 'archive is truncated or corrupt');
+  if (!totals.halted && (zip.inEntry || !zip.sawEnd)) report(ctx, ref, 'LW_EXTRACT_CORRUPT', 'archive is truncated or corrupt');
 };
