@@ -212,6 +212,8 @@ async function main(): Promise<void> {
 
   // 8. A 1 GB zip (scaled) scanned in a child process, for peak RSS.
   let zipRss: number | null = null;
+  let zipFindings = NaN;
+  let zipIssues = '?';
   let zipBytes = 0;
   if (!args.includes('--skip-zip')) {
     const zpath = join(dir, 'dump.zip');
@@ -232,6 +234,8 @@ async function main(): Promise<void> {
     zipBytes = statSync(zpath).size;
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/scan-rss.ts'), zpath, join(dir, 'bench.lwb'), key.toString('base64')], { encoding: 'utf8' });
     zipRss = Number(/maxRSS=(\d+)/.exec(child.stdout)?.[1] ?? NaN) / 1024;
+    zipFindings = Number(/findings=(\d+)/.exec(child.stdout)?.[1] ?? NaN);
+    zipIssues = /issues=(\d+(?: \([^)]*\))?)/.exec(child.stdout)?.[1] ?? '?';
   }
 
   printTable('enrollment', [
@@ -255,7 +259,15 @@ async function main(): Promise<void> {
     ['sha256sum', shaS.toFixed(1), mb(written / shaS), 'reference: hashing only'],
     ['grep -F -i -f (plaintext ids)', grepS === null ? 'skipped' : grepS.toFixed(1), grepS === null ? '-' : mb(written / grepS), `${N_RECORDS * 3} plaintext patterns, exact strings only`],
   ]);
-  if (zipRss !== null) printTable('zip', [['what', 'value'], ['zip size', `${mb(zipBytes)} MB (${mb(written)} MB inside)`], ['peak RSS scanning it', `${zipRss.toFixed(0)} MB`]]);
+  if (zipRss !== null) {
+    printTable('zip', [
+      ['what', 'value'],
+      ['zip size', `${mb(zipBytes)} MB (${mb(written)} MB inside)`],
+      ['peak RSS scanning it', `${zipRss.toFixed(0)} MB`],
+      // The zip holds the same files, so it must give the same findings (a check on the zip reader).
+      ['findings / extraction issues', `${zipFindings} / ${zipIssues}${zipFindings === findings ? ' (same findings as the files)' : ` (DIFFERENT: ${findings} from the files)`}`],
+    ]);
+  }
 }
 
 await main();
