@@ -5,6 +5,8 @@
  * signatures is read to its end (fflate's Unzip cut such entries short).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -169,6 +171,23 @@ describe('zip extraction with data descriptors', () => {
     assert.deepEqual(sizes, [
       ['first.txt', enc.encode(text).length],
       ['second.txt', enc.encode(text).length],
+    ]);
+  });
+});
+
+describe('zip written by another implementation', () => {
+  it("reads Python zipfile's streamed zip (descriptors; stored entry full of signatures; zip64 sizes)", async () => {
+    // Made by test/fixtures/zip/python-streamed.py, which printed these sizes and hashes.
+    const zip = readFileSync(join(import.meta.dirname, '../fixtures/zip/python-streamed.zip'));
+    const sink = new RecordingSink();
+    await extract(chunksOf(zip), 'py.zip', sink);
+    assert.deepEqual(sink.trace().filter((t) => t.includes('LW_EXTRACT_CORRUPT')), []);
+    const ends = sink.events.flatMap((e) => (e.kind === 'end' && e.ref.entry.length === 1 ? [[e.ref.entry[0], e.size, e.sha256]] : []));
+    const sha = 'a776fae0e2aa1eb93a612bcf6e092a9d651f0fb63986939d0179e295f0ab1f44';
+    assert.deepEqual(ends, [
+      ['deflated.txt', 19090, sha],
+      ['stored.txt', 19090, sha],
+      ['deflated64.txt', 19090, sha],
     ]);
   });
 });
