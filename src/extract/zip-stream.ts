@@ -12,6 +12,11 @@
  * as the entry's end only when a descriptor there states exactly the number
  * of compressed bytes seen so far: with its signature (PK 7 8), or without
  * one and followed by the next header's signature; 32- or 64-bit sizes.
+ * Two cases still go wrong, both reported rather than silent: content crafted
+ * to hold a descriptor stating its own offset ends the entry there (its
+ * inflation then fails: LW_EXTRACT_CORRUPT); and a writer that sets bit 3 but
+ * writes no descriptor makes the rest of the archive that entry's data (the
+ * archive is then reported truncated).
  *
  * Bytes before the first local header (a self-extractor's stub) and between
  * entries are skipped, as other readers do. Reading stops at the central
