@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { Zip, ZipDeflate } from 'fflate';
 import { extract } from '../../src/extract/extract.js';
 import { ZipStream, type ZipLocalHeader } from '../../src/extract/zip-stream.js';
-import { chunksOf } from '../fixtures/make-fixtures.js';
+import { chunksOf, zipWithRawEntry } from '../fixtures/make-fixtures.js';
 import { RecordingSink } from './recording-sink.js';
 
 type Descriptor = 'none' | 'signed' | 'unsigned' | 'signed64' | 'unsigned64';
@@ -189,5 +189,16 @@ describe('zip written by another implementation', () => {
       ['stored.txt', 19090, sha],
       ['deflated64.txt', 19090, sha],
     ]);
+  });
+});
+
+describe('zip entries that still go wrong are reported, not silent', () => {
+  it('flag bit 3 without a descriptor: the entry is reported cut short and the archive truncated', async () => {
+    const data = enc.encode('hello world, '.repeat(50));
+    const zip = zipWithRawEntry('nodesc.txt', new Uint8Array(deflateRawSync(data)), data.length, 0x8, false);
+    const sink = new RecordingSink();
+    await extract(chunksOf(zip), 'bad.zip', sink);
+    const issues = sink.trace().filter((t) => t.startsWith('issue'));
+    assert.deepEqual(issues, ['issue bad.zip>nodesc.txt LW_EXTRACT_CORRUPT', 'issue bad.zip LW_EXTRACT_CORRUPT']);
   });
 });
