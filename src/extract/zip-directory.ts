@@ -16,11 +16,12 @@ export interface ZipDirEntry {
   localHeaderOffset: number;
 }
 
-const EOCD = 0x06054b50;
+/** Zip record signatures (little-endian), shared with the streaming reader. */
+export const EOCD = 0x06054b50;
 const EOCD64_LOCATOR = 0x07064b50;
-const EOCD64 = 0x06064b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
+export const EOCD64 = 0x06064b50;
+export const CENTRAL = 0x02014b50;
+export const LOCAL = 0x04034b50;
 
 function corrupt(what: string): LeakwatchError {
   return new LeakwatchError('LW_EXTRACT_CORRUPT', `zip ${what}`);

@@ -23,12 +23,10 @@
  * directory; `sawEnd` tells whether the end-of-central-directory record came.
  */
 import { Buffer } from 'node:buffer';
+import { concat } from './byte-source.js';
+import { CENTRAL, EOCD, EOCD64, LOCAL } from './zip-directory.js';
 
-const LOCAL = 0x04034b50;
 const DESCRIPTOR = 0x08074b50;
-const CENTRAL = 0x02014b50;
-const EOCD = 0x06054b50;
-const EOCD64 = 0x06064b50;
 /** Bytes of a local header before its name and extra field. */
 const LOCAL_FIXED = 30;
 /** Longest descriptor (signature, CRC, two 64-bit sizes) plus the next signature. */
@@ -95,6 +93,8 @@ export class ZipStream {
   #buf: Uint8Array = new Uint8Array(0);
   /** Sized: compressed bytes of the entry still to come. Described: compressed bytes handed out so far. */
   #count = 0;
+  /** Past the entries: the last bytes seen, in case the end record straddles two pushes. */
+  #tail: Uint8Array = new Uint8Array(0);
   /** True once the end-of-central-directory record went by. */
   sawEnd = false;
   /** True while an entry is open (its data not yet complete). */
@@ -110,7 +110,7 @@ export class ZipStream {
       this.#lookForEnd(chunk);
       return;
     }
-    this.#buf = this.#buf.length === 0 ? chunk : join(this.#buf, chunk);
+    this.#buf = this.#buf.length === 0 ? chunk : concat([this.#buf, chunk]);
     while (this.#step()) {
       if (this.#done()) {
         this.#lookForEnd(this.#buf);
@@ -262,7 +262,7 @@ export class ZipStream {
   /** Past the entries: only notes whether the end-of-central-directory record arrives. */
   #lookForEnd(chunk: Uint8Array): void {
     if (this.sawEnd) return;
-    const b = this.#tail.length === 0 ? chunk : join(this.#tail, chunk);
+    const b = this.#tail.length === 0 ? chunk : concat([this.#tail, chunk]);
     for (let p = b.indexOf(0x50); p !== -1 && p + 4 <= b.length; p = b.indexOf(0x50, p + 1)) {
       if (u32(b, p) === EOCD) {
         this.sawEnd = true;
@@ -271,8 +271,6 @@ export class ZipStream {
     }
     this.#tail = b.slice(Math.max(0, b.length - 3));
   }
-
-  #tail: Uint8Array = new Uint8Array(0);
 }
 
 /** The compressed size from a zip64 extended-information extra field (id 1), or null if absent. */
@@ -288,11 +286,4 @@ function zip64CompressedSize(extra: Uint8Array, sizeToo: boolean): number | null
     o += 4 + len;
   }
   return null;
-}
-
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

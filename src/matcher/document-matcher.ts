@@ -61,17 +61,6 @@ class HitList {
     this.target[this.n] = target;
     this.entry[this.n++] = entry;
   }
-
-  /** Stable order by candidate (hits arrive organization by organization, each in candidate order). */
-  sortByCandidate(): void {
-    const order = Array.from({ length: this.n }, (_, h) => h).sort((a, b) => this.cand[a]! - this.cand[b]! || this.target[a]! - this.target[b]!);
-    const cand = Int32Array.from(order, (h) => this.cand[h]!);
-    const target = Int32Array.from(order, (h) => this.target[h]!);
-    const entry = Int32Array.from(order, (h) => this.entry[h]!);
-    this.cand.set(cand);
-    this.target.set(target);
-    this.entry.set(entry);
-  }
 }
 
 /** What the matcher reports when a document ends. */
@@ -285,10 +274,8 @@ export class DocumentMatcher implements DocumentSink {
           if (e !== -1) hits.push(i, ti, e);
         }
       }
-      batch.hi.fill(0, 0, batch.count);
-      batch.lo.fill(0, 0, batch.count);
-      // Hits in the order of a match-by-match pass: by candidate, then organization.
-      if (g.targets.length > 1) hits.sortByCandidate();
+      // Hits come organization by organization, each in candidate order; organizations share no
+      // state here, so each sees its hits in the order a match-by-match pass would give it.
       for (let h = 0; h < hits.n; h++) {
         const i = hits.cand[h]!;
         const t = g.targets[hits.target[h]!]!;

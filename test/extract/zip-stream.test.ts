@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { Zip, ZipDeflate } from 'fflate';
 import { extract } from '../../src/extract/extract.js';
 import { ZipStream, type ZipLocalHeader } from '../../src/extract/zip-stream.js';
+import { buildZip, concat } from '../../src/sim/leak-site/zip-writer.js';
 import { chunksOf, zipWithRawEntry } from '../fixtures/make-fixtures.js';
 import { RecordingSink } from './recording-sink.js';
 
@@ -25,9 +26,6 @@ interface TestEntry {
   descriptor: Descriptor;
 }
 
-const u16 = (v: number) => [v & 0xff, (v >>> 8) & 0xff];
-const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
-const u64 = (v: number) => [...u32(v % 0x1_0000_0000), ...u32(Math.floor(v / 0x1_0000_0000))];
 const enc = new TextEncoder();
 
 /** The entry's bytes as stored in the archive. */
@@ -36,30 +34,17 @@ function stored(e: TestEntry): Uint8Array {
   return e.method === 0 ? e.data : new Uint8Array(deflateRawSync(e.data, { level: 0 }));
 }
 
-/** A zip with the given entries (CRCs left 0: the reader does not check them), an optional junk prefix. */
-function buildZip(entries: TestEntry[], prefix = new Uint8Array(0)): Uint8Array {
-  const parts: number[][] = [[...prefix]];
-  const central: number[] = [];
-  let offset = prefix.length;
-  for (const e of entries) {
-    const name = enc.encode(e.name);
-    const body = stored(e);
-    const dd = e.descriptor !== 'none';
-    const sizes = dd ? [...u32(0), ...u32(0)] : [...u32(body.length), ...u32(e.data.length)];
-    const local = [0x50, 0x4b, 0x03, 0x04, ...u16(20), ...u16(dd ? 0x808 : 0x800), ...u16(e.method), ...u16(0), ...u16(0), ...u32(0), ...sizes, ...u16(name.length), ...u16(0), ...name, ...body];
-    const descriptor = {
-      none: [],
-      signed: [0x50, 0x4b, 0x07, 0x08, ...u32(0), ...u32(body.length), ...u32(e.data.length)],
-      unsigned: [...u32(0), ...u32(body.length), ...u32(e.data.length)],
-      signed64: [0x50, 0x4b, 0x07, 0x08, ...u32(0), ...u64(body.length), ...u64(e.data.length)],
-      unsigned64: [...u32(0), ...u64(body.length), ...u64(e.data.length)],
-    }[e.descriptor];
-    parts.push(local, descriptor);
-    central.push(0x50, 0x4b, 0x01, 0x02, ...u16(20), ...u16(20), ...u16(dd ? 0x808 : 0x800), ...u16(e.method), ...u16(0), ...u16(0), ...u32(0), ...u32(body.length), ...u32(e.data.length), ...u16(name.length), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(offset), ...name);
-    offset += local.length + descriptor.length;
-  }
-  parts.push(central, [0x50, 0x4b, 0x05, 0x06, ...u16(0), ...u16(0), ...u16(entries.length), ...u16(entries.length), ...u32(central.length), ...u32(offset), ...u16(0)]);
-  return Uint8Array.from(parts.flat());
+/** A zip with the given entries (the leak-site simulator's writer), after an optional junk prefix. */
+function buildTestZip(entries: TestEntry[], prefix = new Uint8Array(0)): Uint8Array {
+  const raw = entries.map((e) => ({
+    name: e.name,
+    method: e.method,
+    crc: crc32(e.data) >>> 0,
+    compressed: stored(e),
+    size: e.data.length,
+    descriptor: e.descriptor === 'none' ? undefined : e.descriptor,
+  }));
+  return concat([prefix, buildZip(raw)]);
 }
 
 interface Read {
@@ -112,7 +97,7 @@ describe('ZipStream', () => {
   it('property: every entry comes out whole, with its header, however the stream is cut', () => {
     fc.assert(
       fc.property(fc.array(entry, { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 6 }), (entries, pieces) => {
-        const { entries: got, stream } = readAll(buildZip(entries), pieces);
+        const { entries: got, stream } = readAll(buildTestZip(entries), pieces);
         assert.equal(got.length, entries.length);
         entries.forEach((e, i) => {
           const g = got[i]!;
@@ -131,12 +116,12 @@ describe('ZipStream', () => {
 
   it('skips a self-extractor stub before the first entry', () => {
     const stub = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x50, 0x4b, 0x11, 0x22, 0x50, 0x00]);
-    const { entries } = readAll(buildZip([{ name: 'a.txt', method: 8, data: enc.encode('hello'), descriptor: 'signed' }], stub), [7]);
+    const { entries } = readAll(buildTestZip([{ name: 'a.txt', method: 8, data: enc.encode('hello'), descriptor: 'signed' }], stub), [7]);
     assert.deepEqual(entries.map((e) => [e.header.name, Buffer.from(e.bytes).length > 0, e.ended]), [['a.txt', true, true]]);
   });
 
   it('a stream cut inside an entry leaves it open and shows no end record', () => {
-    const zip = buildZip([{ name: 'a.txt', method: 0, data: enc.encode('x'.repeat(500)), descriptor: 'signed' }]);
+    const zip = buildTestZip([{ name: 'a.txt', method: 0, data: enc.encode('x'.repeat(500)), descriptor: 'signed' }]);
     const { entries, stream } = readAll(zip.subarray(0, 300), [64]);
     assert.equal(entries.length, 1);
     assert.equal(entries[0]!.ended, false);

@@ -4,15 +4,12 @@
  * matcher parts directly.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse as parseYaml } from 'yaml';
-import { CLINIC_MAPPING_YAML, makePatients, patientsCsv, type Patient } from '../../src/demo/synthetic-clinic.js';
-import { enroll } from '../../src/enroll/enroll.js';
-import { parseMapping } from '../../src/enroll/mapping.js';
+import { enrollSyntheticClinic } from '../../src/demo/enroll-clinic.js';
+import { makePatients, type Patient } from '../../src/demo/synthetic-clinic.js';
 import { DocumentMatcher } from '../../src/matcher/document-matcher.js';
 import type { Finding } from '../../src/matcher/findings.js';
 import { loadOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
@@ -39,16 +36,8 @@ const isoToFinnish = (iso: string) => iso.split('-').reverse().map(Number).join(
 
 before(async () => {
   patients = makePatients(6, 77);
-  writeFileSync(join(dir, 'records.csv'), patientsCsv(patients));
-  const key = randomBytes(32);
-  await enroll({
-    org: 'clinic-a',
-    key,
-    mapping: parseMapping(parseYaml(CLINIC_MAPPING_YAML), 'mapping'),
-    recordFiles: [join(dir, 'records.csv')],
-    out: join(dir, 'bundle.lwb'),
-  });
-  org = loadOrgIndex(readFileSync(join(dir, 'bundle.lwb')), key, { where: 'bundle' });
+  const { key, bundlePath } = await enrollSyntheticClinic(dir, patients, []);
+  org = loadOrgIndex(readFileSync(bundlePath), key, { where: 'bundle' });
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
