@@ -6,6 +6,7 @@
  * normalizes to the same string as the enrolled original.
  */
 import { Buffer } from 'node:buffer';
+import { I32, instantiateKernel, memarg, op, sleb32, VOID, type KernelSpec } from './wasm-assembler.js';
 
 /** Receives normalized UTF-16 code units `units[0..length)`; they are wiped when the call returns. */
 export type UnitsSink = (units: Uint16Array, length: number) => void;
@@ -60,6 +61,88 @@ function classify(unit: number): number {
   return cls;
 }
 
+/**
+ * The direct path of `emitUnits` as a WebAssembly loop (about 2.5 times faster
+ * than the JavaScript one on this machine). Memory: the loop's state, a copy
+ * of `fastMap` (filled as `classifyFast` fills fastMap), then a block of
+ * input units and room for the output they give.
+ */
+const KERNEL_BLOCK = 16_384;
+const K_STATE = 0;
+const K_MAP = 64;
+const K_IN = K_MAP + 2 * 65_536;
+const K_OUT = K_IN + 2 * KERNEL_BLOCK;
+/** The output of a block, plus the two units a direct loop step may write past its end. */
+const K_END = K_OUT + 2 * KERNEL_BLOCK + 4;
+
+interface NormalizeKernel {
+  /**
+   * Normalizes the units at byte addresses [p, end) of K_IN into K_OUT until one
+   * maps to FAST_UNKNOWN or FAST_SLOW; returns where it stopped. It leaves at
+   * K_STATE, as int32: units written, spaceDue, emittedAny, and the byte address
+   * in K_OUT, spaceDue and emittedAny before the last unit read (-1 for none read).
+   */
+  run: (p: number, end: number, space: number, emitted: number) => number;
+  state: Int32Array;
+  map: Uint16Array;
+  input: Uint16Array;
+  output: Uint16Array;
+}
+
+function normalizeKernelSpec(): KernelSpec {
+  const get = (n: number) => [op.localGet, n];
+  const set = (n: number) => [op.localSet, n];
+  const int = (n: number) => [op.i32Const, ...sleb32(n)];
+  // Parameters: 0 p, 1 end, 2 space, 3 emitted. Locals: 4 o, 5 mapped, 6 word, 7-9 the state before the last unit.
+  const [p, end, space, emitted, o, mapped, word, lastO, lastSpace, lastEmitted] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const store = (offset: number, local: number) => [...int(K_STATE), ...get(local), op.i32Store, ...memarg(2, offset)];
+  return {
+    fn: 'run',
+    params: [I32, I32, I32, I32],
+    results: [I32],
+    locals: [[6, I32]],
+    pages: Math.ceil(K_END / 65_536),
+    body: [
+      ...int(K_OUT), ...set(o),
+      ...int(-1), ...set(lastO),
+      op.block, VOID, op.loop, VOID,
+      ...get(p), ...get(end), op.i32GeU, op.brIf, 1,
+      // mapped = fastMap[unit]; stop at FAST_UNKNOWN and FAST_SLOW.
+      ...get(p), op.i32Load16U, ...memarg(1), ...int(1), op.i32Shl, op.i32Load16U, ...memarg(1, K_MAP), op.localTee, mapped,
+      ...int(FAST_SEPARATOR), op.i32LtU, op.brIf, 1,
+      ...get(o), ...set(lastO), ...get(space), ...set(lastSpace), ...get(emitted), ...set(lastEmitted),
+      ...get(mapped), ...int(FAST_SEPARATOR), op.i32GtU, ...set(word),
+      // As in emitUnits, without branches: a space is written always and kept when due before a word unit.
+      ...get(o), ...int(SPACE), op.i32Store16, ...memarg(1),
+      ...get(o), ...get(space), ...get(word), op.i32And, ...int(1), op.i32Shl, op.i32Add, op.localTee, o,
+      ...get(mapped), op.i32Store16, ...memarg(1),
+      ...get(o), ...get(word), ...int(1), op.i32Shl, op.i32Add, ...set(o),
+      // A word unit clears spaceDue; a separator sets it once something was emitted.
+      ...get(emitted), ...get(word), ...int(1), op.i32Xor, op.i32And, ...set(space),
+      ...get(emitted), ...get(word), op.i32Or, ...set(emitted),
+      ...get(p), ...int(2), op.i32Add, ...set(p),
+      op.br, 0,
+      op.end, op.end,
+      ...get(o), ...int(K_OUT), op.i32Sub, ...int(1), op.i32ShrU, ...set(o),
+      ...store(0, o), ...store(4, space), ...store(8, emitted), ...store(12, lastO), ...store(16, lastSpace), ...store(20, lastEmitted),
+      ...get(p),
+    ],
+  };
+}
+
+/** The kernel, or null without WebAssembly (node --jitless): then the JavaScript loop runs. */
+const normalizeKernel: NormalizeKernel | null = (() => {
+  const instance = instantiateKernel<NormalizeKernel['run']>(normalizeKernelSpec());
+  if (instance === null) return null;
+  return {
+    run: instance.fn,
+    state: new Int32Array(instance.memory, K_STATE, 6),
+    map: new Uint16Array(instance.memory, K_MAP, 65_536),
+    input: new Uint16Array(instance.memory, K_IN, KERNEL_BLOCK),
+    output: new Uint16Array(instance.memory, K_OUT, KERNEL_BLOCK + 2),
+  };
+})();
+
 function classifyFast(unit: number): number {
   let mapped = FAST_SLOW;
   if (unit < 0xd800 || unit > 0xdfff) {
@@ -71,6 +154,7 @@ function classifyFast(unit: number): number {
     }
   }
   fastMap[unit] = mapped;
+  if (normalizeKernel) normalizeKernel.map[unit] = mapped;
   return mapped;
 }
 
@@ -255,6 +339,77 @@ export class TextNormalizer {
   }
 
   private emitUnits(text: string, input: Uint16Array, end: number, o: number): number {
+    return normalizeKernel ? this.emitUnitsKernel(normalizeKernel, text, input, end, o) : this.emitUnitsJs(text, input, end, o);
+  }
+
+  /**
+   * `emitUnitsJs` with the direct path in the kernel, a block at a time: the
+   * kernel stops at a unit it cannot map, which is classified or normalized
+   * with its run here, exactly as the JavaScript loop does.
+   */
+  private emitUnitsKernel(kernel: NormalizeKernel, text: string, input: Uint16Array, end: number, o: number): number {
+    const { state } = kernel;
+    let space = this.spaceDue;
+    let emitted = this.emittedAny;
+    let lastO = o;
+    let lastSpace = space;
+    let lastEmitted = emitted;
+    let wipeIn = 0;
+    let wipeOut = 0;
+    try {
+      let i = 0;
+      while (i < end) {
+        const n = Math.min(KERNEL_BLOCK, end - i);
+        kernel.input.set(input.subarray(i, i + n));
+        wipeIn = Math.max(wipeIn, n);
+        const stop = (kernel.run(K_IN, K_IN + 2 * n, space, emitted) - K_IN) >>> 1;
+        const produced = state[0]!;
+        wipeOut = Math.max(wipeOut, produced + 2);
+        // The direct path never writes more units than it reads, and emit reserved one per unit read.
+        if (produced > 0) this.scratch.out.set(kernel.output.subarray(0, produced), o);
+        if (state[3] !== -1) {
+          lastO = o + ((state[3]! - K_OUT) >>> 1);
+          lastSpace = state[4]!;
+          lastEmitted = state[5]!;
+        }
+        o += produced;
+        space = state[1]!;
+        emitted = state[2]!;
+        i += stop;
+        if (stop === n) continue;
+        if (fastMap[input[i]!] === FAST_UNKNOWN) {
+          classifyFast(input[i]!);
+          continue;
+        }
+        // A unit that needs NFKC: its run is normalized together with the unit before it.
+        let from = i;
+        if (i > 0) {
+          from = i - 1;
+          o = lastO;
+          space = lastSpace;
+          emitted = lastEmitted;
+        }
+        let to = i + 1;
+        while (to < end && isSlow(input[to]!)) to++;
+        this.spaceDue = space;
+        this.emittedAny = emitted;
+        o = this.emitSlow(text.slice(from, to), o);
+        this.scratch.reserve(o, end - to);
+        space = this.spaceDue;
+        emitted = this.emittedAny;
+        i = to;
+      }
+    } finally {
+      // The kernel's memory outlives the call; leaked text must not linger in it.
+      kernel.input.fill(0, 0, wipeIn);
+      kernel.output.fill(0, 0, wipeOut);
+    }
+    this.spaceDue = space;
+    this.emittedAny = emitted;
+    return o;
+  }
+
+  private emitUnitsJs(text: string, input: Uint16Array, end: number, o: number): number {
     let out = this.scratch.out;
     let space = this.spaceDue;
     let emitted = this.emittedAny;

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { normalizeText, TextNormalizer } from '../../src/matcher/text-normalize.js';
 import { cutAt } from '../support/cut-string.js';
 import { Buffer } from 'node:buffer';
+import { spawnSync } from 'node:child_process';
 
 /** Feeds `chunks` through one streaming normalizer and joins the output. */
 function streamed(chunks: string[]): string {
@@ -237,4 +238,57 @@ test('long chunks with rare non-ASCII characters take the direct path and still 
   const expected = referenceNormalize(s);
   assert.equal(streamed(cutAt(s, [65_536, 131_072, 200_001])), expected);
   assert.equal(streamedUnits(cutAt(s, [1, 2, 3, 250_000])), expected);
+});
+
+/** Units the WebAssembly loop takes per call (KERNEL_BLOCK in text-normalize.ts). */
+const KERNEL_BLOCK = 16_384;
+
+test('units that need NFKC at and around the WebAssembly loop\'s block edges normalize as the reference says', () => {
+  // Before each odd unit: a word unit, a separator, or nothing (start of the block); the odd
+  // unit composes with the unit in front of it, which the previous block wrote.
+  const odd = ['\u0301', '\u0308\u0323', 'ﬁ', '\uff9e', '\u1161', '\u{1d400}', '\u3099'];
+  const filler = 'ab Cd. ef GH, ij ä Ö '.repeat(Math.ceil((3 * KERNEL_BLOCK) / 21));
+  for (const unit of odd) {
+    for (const edge of [KERNEL_BLOCK - 2, KERNEL_BLOCK - 1, KERNEL_BLOCK, KERNEL_BLOCK + 1, 2 * KERNEL_BLOCK]) {
+      for (const before of ['e', ' ', 'x\u0301']) {
+        const head = filler.slice(0, edge - before.length) + before;
+        assert.equal(head.length, edge);
+        const s = head + unit + filler.slice(0, KERNEL_BLOCK);
+        const expected = referenceNormalize(s);
+        assert.equal(normalizeText(s), expected, `${JSON.stringify(unit)} at ${edge} after ${JSON.stringify(before)}`);
+        assert.equal(streamedUnits(cutAt(s, [7, KERNEL_BLOCK + 3])), expected);
+      }
+    }
+  }
+});
+
+test('without WebAssembly (node --jitless) the JavaScript loop gives the reference output', () => {
+  const cases = [
+    ...fc.sample(fc.tuple(unicodeText, fc.array(fc.nat(), { maxLength: 12 })), { numRuns: 300, seed: 2026 }),
+    ['Asiakas kertoi nukkuneensa huonosti; Ä, Ö ja å pysyvät, ﬁ ja Ｆ muuttuvat. Café\u0301 ΟΔΟΣ 😀 𝐀 '.repeat(600), [KERNEL_BLOCK, 40_000]] as [string, number[]],
+  ].map(([s, offsets]) => cutAt(s, offsets));
+  const module = new URL('../../src/matcher/text-normalize.ts', import.meta.url).href;
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { TextNormalizer } from ${JSON.stringify(module)};
+    const run = (chunks) => {
+      const n = new TextNormalizer();
+      const parts = [];
+      const sink = (units, length) => parts.push(Buffer.from(units.buffer, units.byteOffset, 2 * length).toString('utf16le'));
+      for (const c of chunks) n.pushUnits(c, sink);
+      n.flushUnits(sink);
+      return parts.join('');
+    };
+    const cases = JSON.parse(readFileSync(0, 'utf8'));
+    console.log(JSON.stringify({ wasm: typeof WebAssembly, results: cases.map(run) }));`;
+  const child = spawnSync(process.execPath, ['--jitless', '--import', 'tsx', '--input-type=module', '-e', script], {
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const result = JSON.parse(child.stdout) as { wasm: string; results: string[] };
+  assert.equal(result.wasm, 'undefined');
+  cases.forEach((chunks, i) => assert.equal(result.results[i], referenceStream(chunks)));
 });
