@@ -10,7 +10,7 @@ import { nameTokens } from './identifiers/name.js';
 import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
 import { CandidateBatch } from './candidate-batch.js';
-import { maxSeverity, type Confidence, type Finding, type Severity } from './findings.js';
+import { maxSeverity, type Confidence, type Finding, type FindingSource, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
 import { RecordHits } from './record-hits.js';
 import { SimhashBuilder } from './simhash.js';
@@ -237,9 +237,10 @@ export class DocumentMatcher implements DocumentSink {
       const st = doc.orgs[oi]!;
       const digest = st.simhash && doc.normChars <= SIMHASH_MAX_CHARS ? st.simhash.digest() : null;
       if (digest) simhashes.push({ org: o.org, hi: digest.hi, lo: digest.lo });
-      const orgFindings = this.#orgFindings(o, st, digest);
-      const severity = documentSeverity(o, orgFindings);
-      for (const f of orgFindings) findings.push({ ...f, severity, source, seen_at: seenAt } as Finding);
+      const first = findings.length;
+      this.#orgFindings(o, st, digest, source, seenAt, findings);
+      const severity = documentSeverity(o, findings, first);
+      for (let i = first; i < findings.length; i++) findings[i]!.severity = severity;
     });
     this.#deps.onDocument?.({ ref, sha256: meta.sha256, size: meta.size, findings, simhashes });
   }
@@ -359,8 +360,13 @@ export class DocumentMatcher implements DocumentSink {
     });
   }
 
-  #orgFindings(o: OrgIndex, st: OrgDocState, digest: { hi: number; lo: number } | null): Omit<Finding, 'severity' | 'source' | 'seen_at'>[] {
-    const out: Omit<Finding, 'severity' | 'source' | 'seen_at'>[] = [];
+  /**
+   * Appends the organization's findings to `out`, each built in its final shape
+   * (copying objects per finding showed in profiles of dumps with many hits);
+   * severity is set by the caller once all are known.
+   */
+  #orgFindings(o: OrgIndex, st: OrgDocState, digest: { hi: number; lo: number } | null, source: FindingSource, seenAt: string, out: Finding[]): void {
+    const severity: Severity = 'low';
     for (let slot = 0; slot < st.records.size; slot++) {
       const rec = st.records.recordAt(slot);
       const fields = st.records.fields(slot).map((fi) => o.fields[fi]!.label);
@@ -371,6 +377,9 @@ export class DocumentMatcher implements DocumentSink {
         record: o.bundle.recordIds[rec]!,
         confidence: isCanary ? 'high' : recordConfidence(st.records.counts(slot)),
         fields: [...new Set(fields)],
+        severity,
+        source,
+        seen_at: seenAt,
       });
     }
     const perDoc = new Map<number, number>();
@@ -387,10 +396,9 @@ export class DocumentMatcher implements DocumentSink {
       const total = o.bundle.docFpCount[d] ?? 0;
       const overlap = total > 0 ? Math.round((matched / total) * 1000) / 1000 : 0;
       const confidence: Confidence = near.has(d) || overlap >= 0.5 ? 'high' : matched >= 3 || overlap >= 0.1 ? 'medium' : 'low';
-      out.push({ org: o.org, kind: 'document', document: o.bundle.docRefs[d]!, overlap, confidence });
+      out.push({ org: o.org, kind: 'document', document: o.bundle.docRefs[d]!, overlap, confidence, severity, source, seen_at: seenAt });
     }
-    for (const term of st.terms) out.push({ org: o.org, kind: 'term', term, confidence: 'medium' });
-    return out;
+    for (const term of st.terms) out.push({ org: o.org, kind: 'term', term, confidence: 'medium', severity, source, seen_at: seenAt });
   }
 }
 
@@ -404,10 +412,11 @@ function recordConfidence(hit: { primary: number; corroborating: number }): Conf
 }
 
 /** Document-level severity for one organization (documented in docs/matching.md). */
-function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' | 'confidence'>[]): Severity {
+function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' | 'confidence'>[], from: number): Severity {
   let s: Severity = 'low';
   let strongRecords = 0;
-  for (const f of findings) {
+  for (let i = from; i < findings.length; i++) {
+    const f = findings[i]!;
     if (f.kind === 'canary') return 'critical';
     if (f.kind === 'document') s = maxSeverity(s, 'high');
     if (f.kind === 'term') s = maxSeverity(s, 'medium');

@@ -56,38 +56,49 @@ const UNICODE = 0x80;
 /** Result of `decide` when a non-ASCII character is involved. */
 const UNDECIDED = -2;
 
+/** The class bits of text[i], 0 outside the region [lo, hi). */
+function classAt(text: string, lo: number, hi: number, i: number): number {
+  if (i < lo || i >= hi) return 0;
+  const c = text.charCodeAt(i);
+  return c < 0x80 ? ASCII_CLASS[c]! : UNICODE;
+}
+
+/** `decide`'s work space (it runs once per '@' of a dump, so it allocates nothing): the start it found, label ends. */
+let matchStart = 0;
+const dots = new Int32Array(8);
+
 /**
  * The match containing the '@' at `at`, decided by hand on ASCII: its start is
  * fixed by the '@' (the regex tries every start, the left guard equals the
  * local-part class, and that class holds no '@'), and its domain is the longest
  * run of whole dot-separated labels (at most 8) followed by a letters-only
  * top-level domain, as the greedy regex backtracks to. Returns the end (the
- * start is in `start[0]`), -1 for no match, or UNDECIDED.
+ * start is in `matchStart`), -1 for no match, or UNDECIDED.
  */
-function decide(text: string, hi: number, at: number, lastEnd: number, cls: (i: number) => number, start: Int32Array): number {
+function decide(text: string, lo: number, hi: number, at: number, lastEnd: number): number {
   let s = at;
   let c = 0;
-  while (at - s <= 64 && (c = cls(s - 1)) & LOCAL_BIT) s--;
+  while (at - s <= 64 && (c = classAt(text, lo, hi, s - 1)) & LOCAL_BIT) s--;
   if (c & UNICODE) return UNDECIDED;
   // A longer run (or one reaching into the previous match) leaves no start that passes the left guard.
   if (s === at || at - s > 64 || s < lastEnd) return -1;
-  start[0] = s;
+  matchStart = s;
   // Ends of up to 8 whole labels, each followed by '.'.
-  const dots: number[] = [];
+  let labels = 0;
   let p = at + 1;
-  while (dots.length < 8) {
+  while (labels < 8) {
     let q = p;
-    while (q - p <= 63 && (c = cls(q)) & LABEL_BIT) q++;
+    while (q - p <= 63 && (c = classAt(text, lo, hi, q)) & LABEL_BIT) q++;
     if (c & UNICODE) return UNDECIDED;
     if (q === p || q - p > 63 || q >= hi || text.charCodeAt(q) !== DOT) break;
-    dots.push(q);
+    dots[labels++] = q;
     p = q + 1;
   }
   // Greedy like the regex: most labels first.
-  for (let j = dots.length; j >= 1; j--) {
+  for (let j = labels; j >= 1; j--) {
     const tld = dots[j - 1]! + 1;
     let q = tld;
-    while (q - tld <= 63 && (c = cls(q)) & LETTER_BIT) q++;
+    while (q - tld <= 63 && (c = classAt(text, lo, hi, q)) & LETTER_BIT) q++;
     if (c & UNICODE) return UNDECIDED;
     const len = q - tld;
     if (len >= 2 && len <= 63 && !(c & GUARD_BIT)) return q;
@@ -102,17 +113,11 @@ function decide(text: string, hi: number, at: number, lastEnd: number, cls: (i: 
  * the regex (property-tested to give the same matches either way).
  */
 function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
-  const cls = (i: number): number => {
-    if (i < lo || i >= hi) return 0;
-    const c = text.charCodeAt(i);
-    return c < 0x80 ? ASCII_CLASS[c]! : UNICODE;
-  };
-  const start = new Int32Array(1);
   let lastEnd = lo;
   for (let at = text.indexOf('@', lo); at !== -1 && at < hi; at = text.indexOf('@', at + 1)) {
-    const end = decide(text, hi, at, lastEnd, cls, start);
+    const end = decide(text, lo, hi, at, lastEnd);
     if (end >= 0) {
-      onMatch(start[0]!, end);
+      onMatch(matchStart, end);
       lastEnd = end;
     } else if (end === UNDECIDED) {
       // The regex from where a match for this '@' could start, plus one character for the left guard.
