@@ -91,7 +91,7 @@ interface OrgDocState {
   records: RecordHits;
   /** Name-token fingerprints of words already seen near hits in this document (bounded). */
   nameFps: Map<string, Uint32Array>;
-  /** Fingerprints of single name tokens, for words that are not kept whole (ids, addresses) but whose tokens repeat. */
+  /** Fingerprints of single name tokens, for words that are not kept whole (ids, addresses) but whose tokens repeat: keyed by the token, or by the run of ASCII letters it was cut from (the token is its lower case). */
   tokenFps: Map<string, Uint32Array>;
   /** Per corroborating pattern field (by index), keyed fingerprints of candidates already seen near hits (bounded). */
   fieldFps: Map<number, Map<string, Uint32Array>>;
@@ -508,13 +508,23 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
     const a = i;
     let keep = true;
     let letters = false;
+    // ASCII without apostrophes (which nameTokens drops inside tokens).
+    let ascii = true;
     for (; i < to; i++) {
       const c = text.charCodeAt(i);
       if (isSpace(c)) break;
       if ((c >= 0x30 && c <= 0x39) || c === 0x40) keep = false;
-      else if (c >= 0x80 || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) letters = true;
+      else if (c >= 0x80) {
+        letters = true;
+        ascii = false;
+      } else if (isAsciiLetter(c)) letters = true;
+      else if (c === 0x27 || c === 0x60) ascii = false;
     }
     if (!letters) continue;
+    if (!keep && ascii) {
+      collectTokenFps(org, text, a, i, st);
+      continue;
+    }
     const word = text.slice(a, i);
     if (keep) {
       let fps = st.nameFps.get(word);
@@ -542,6 +552,34 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
         pushWindowFp(fp[0]!, fp[1]!);
       }
     }
+  }
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
+
+/**
+ * The name-token fingerprints of text[from, to), an ASCII word without
+ * apostrophes: its tokens are its runs of letters, lower-cased (nameTokens'
+ * rule), cut out of the text one by one instead of built a character at a time.
+ * Cached by the run as written.
+ */
+function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, st: OrgDocState): void {
+  for (let t = from; t < to; ) {
+    while (t < to && !isAsciiLetter(text.charCodeAt(t))) t++;
+    if (t === to) break;
+    const r = t;
+    while (t < to && isAsciiLetter(text.charCodeAt(t))) t++;
+    const run = text.slice(r, t);
+    let fp = st.tokenFps.get(run);
+    if (fp === undefined) {
+      org.hasher.hashInto(NAME_TOKEN_LABEL, run.toLowerCase());
+      fp = Uint32Array.of(org.hasher.hi, org.hasher.lo);
+      if (st.tokenFps.size >= NAME_CACHE_WORDS) st.tokenFps.clear();
+      st.tokenFps.set(run, fp);
+    }
+    pushWindowFp(fp[0]!, fp[1]!);
   }
 }
 

@@ -67,6 +67,22 @@ describe('corroboration', () => {
     assert.deepEqual(twice.get(p.patient_id)?.fields, ['email', 'name', 'phone']);
   });
 
+  it('inside words with digits, reads ASCII tokens in any case, drops apostrophes, and reads non-ASCII letters as nameTokens does', () => {
+    // Ville Koskinen, Liisa Korhonen, Sanna Nieminen: ASCII names (checked below).
+    const [a, b, , c] = patients as [Patient, Patient, Patient, Patient];
+    assert.ok([a, b, c].every((x) => /^[A-Za-z ]+$/.test(x.full_name)));
+    const [aFirst, aLast] = a.full_name.split(' ') as [string, string];
+    const [bFirst, bLast] = b.full_name.split(' ') as [string, string];
+    // O'Brien = OBrien: an apostrophe inside a token is dropped, not a separator.
+    const quoted = `${bLast.slice(0, 2)}'${bLast.slice(2)}`;
+    const got = scan([
+      row(a.hetu, `ID:${aFirst.toUpperCase()}-${aLast}-7`),
+      row(b.hetu, `ref:${bFirst}-${quoted}-9`),
+      row(c.hetu, `ñ:${c.full_name.replace(' ', '_')}-9`),
+    ]);
+    for (const x of [a, b, c]) assert.deepEqual(got.get(x.patient_id)?.fields, ['fi_hetu', 'name'], x.full_name);
+  });
+
   it('needs two name tokens, and takes none from words without letters', () => {
     const p = patients[4]!;
     const [first] = p.full_name.split(' ') as [string, string];
