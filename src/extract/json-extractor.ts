@@ -7,6 +7,7 @@
 import { report } from './context.js';
 import type { Extractor } from './dispatch.js';
 import { flattenJson } from './json-flatten.js';
+import { flattenJsonLine } from './json-line.js';
 import { JsonSplitter } from './json-splitter.js';
 import { textChunker } from './text-extractor.js';
 import { decodeStream } from './text-stream.js';
@@ -38,6 +39,12 @@ export const extractJson: Extractor = async (src, ref, detected, ctx) => {
         emitRows(value);
       },
       value: emitRows,
+      line(s, from, to) {
+        const record = flattenJsonLine(s, from, to, maxCellChars);
+        if (record === null) return false;
+        if (record.cells.length > 0) ctx.sink.part({ kind: 'row', cells: record.cells, header: record.header });
+        return true;
+      },
       passthrough(text) {
         chunker.write(text);
       },

@@ -24,6 +24,12 @@ export interface JsonSplitterHandlers {
    * accepts arrives here already parsed, instead of through record().
    */
   value?(value: unknown, line: number): void;
+  /**
+   * When given with `value`, such a line is offered here first, as s[from, to):
+   * true when it was handled (it must then be one valid JSON value), false to
+   * have it parsed and handed to `value`.
+   */
+  line?(s: string, from: number, to: number, line: number): boolean;
 }
 
 /** Streaming record splitter for JSON text; write() pieces, end() once. */
@@ -166,6 +172,10 @@ export class JsonSplitter {
     while (last > i && isSpace(s.charCodeAt(last))) last--;
     const close = s.charCodeAt(i) === 0x7b ? 0x7d : 0x5d;
     if (s.charCodeAt(last) !== close || last - i >= this.maxElementChars) return i;
+    if (handlers.line?.(s, i, last + 1, this.line)) {
+      this.line++;
+      return nl + 1;
+    }
     let value: unknown;
     try {
       value = JSON.parse(s.slice(i, last + 1));

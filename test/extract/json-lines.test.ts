@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { extract } from '../../src/extract/extract.js';
 import { flattenJson, type FlatRecord } from '../../src/extract/json-flatten.js';
+import { flattenJsonLine } from '../../src/extract/json-line.js';
 import { JsonSplitter } from '../../src/extract/json-splitter.js';
 import type { Part } from '../../src/extract/types.js';
 import { inPieces } from '../fixtures/make-fixtures.js';
@@ -138,6 +139,83 @@ describe('JSON Lines: the whole-line fast path', () => {
     // The first line opens the document (its mode is not known yet); the second is cut by the piece boundary.
     assert.deepEqual(records, ['{"a":1}', '{"b":2}']);
     assert.deepEqual(values, [{ k: 'value', v: { c: 3 }, line: 3 }]);
+  });
+});
+
+describe('flattenJsonLine: objects flattened straight from their text', () => {
+  /** Keys that JSON.parse treats specially (array indexes come first; __proto__ is an own property) or that need escapes. */
+  const key = fc.oneof(
+    { weight: 4, arbitrary: fc.string({ maxLength: 6 }) },
+    { weight: 1, arbitrary: fc.constantFrom('0', '7', '01', '4294967294', '4294967295', '-1', '1.5', '__proto__', 'a.b', 'é', '\u0041', 'x"y', '\\') },
+  );
+  const scalar = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.string({ unit: 'binary', maxLength: 6 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.constantFrom(true, false, null, 0, -0, 1e21, 1e-7, 123456789012345680000, 0.1),
+  );
+  const { node } = fc.letrec<{ node: unknown }>((tie) => ({
+    node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.dictionary(key, tie('node'), { maxKeys: 4 }), fc.array(tie('node'), { maxLength: 2 })),
+  }));
+  const object = fc.dictionary(key, node, { maxKeys: 6 });
+  /** JSON text of an object, with random whitespace between tokens and some numbers written another way. */
+  const text = fc.tuple(object, fc.constantFrom(0, 1, 2), fc.constantFrom('', ' ', '\t', '\r', ' \r\n ')).map(([o, indent, ws]) =>
+    JSON.stringify(o, null, indent)
+      .replace(/":/g, `"${ws}:${ws}`)
+      .replace(/,"/g, `,${ws}"`),
+  );
+  /** Valid JSON the stringifier never writes: other number forms, escapes, duplicate keys. */
+  const written = fc.constantFrom(
+    '{"n":1.0,"m":-0,"e":1E+2,"f":2e-0,"g":0.000001,"h":10000000000000000000000}',
+    '{"s":"\\u00e4\\/\\b\\n","t":"\\ud83d\\ude00","u":"\\udc00"}',
+    '{"a":1,"a":2}',
+    '{"a":{"b":1},"c":{"b":2,"b":3}}',
+    '{"b":1,"2":2,"a":{"1":3}}',
+    '{"__proto__":{"x":1},"y":2}',
+    '{}',
+    '{"a":{},"b":{"c":{}}}',
+    '  {"a" : true , "b":false,"c" :null }\t',
+  );
+  /** Text that is not valid JSON, or not one object. */
+  const mutated = fc.tuple(text, fc.nat(), fc.constantFrom('', ',', '}', '{', '"', ':', '[', '\\', '0', '-', 'x', '\u0001', ' ')).map(([t, at, c]) => {
+    const i = at % (t.length + 1);
+    return t.slice(0, i) + c + t.slice(i + (c === '' || at % 2 ? 1 : 0));
+  });
+
+  it('gives flattenJson(JSON.parse(text)) or declines, for valid and invalid text, any cell limit', () => {
+    let handled = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(fc.oneof({ weight: 4, arbitrary: text }, { weight: 1, arbitrary: written }, { weight: 3, arbitrary: mutated }), fc.constantFrom(3, 40, 1 << 20), fc.string({ maxLength: 3 }), (line, max, pad) => {
+        runs++;
+        const s = `${pad}${line}${pad}`;
+        const got = flattenJsonLine(s, pad.length, pad.length + line.length, max);
+        if (got === null) return;
+        handled++;
+        // Handled: it must be valid JSON and flatten to exactly one record (or none without cells).
+        const expected = referenceFlatten(JSON.parse(line), max);
+        assert.deepEqual(got.cells.length > 0 ? [got] : [], expected);
+      }),
+      { numRuns: 3000 },
+    );
+    // Most objects without arrays or special keys take the fast path: the property above is not vacuous.
+    assert.ok(handled > runs / 5, `${handled} of ${runs} handled`);
+  });
+
+  it('takes the common record, with nested objects, escapes and numbers, and declines arrays, duplicates and index keys', () => {
+    const line = '{"id":"130553Y9934","name":"P\\u00e4ivi M\u00e4kel\u00e4","age":41.50,"ok":true,"x":null,"contact":{"email":"p@example.com","phone":"+358 50 199 5883"}}';
+    assert.deepEqual(flattenJsonLine(line, 0, line.length, 1000), {
+      header: ['id', 'name', 'age', 'ok', 'x', 'contact.email', 'contact.phone'],
+      cells: ['130553Y9934', 'P\u00e4ivi M\u00e4kel\u00e4', '41.5', 'true', '', 'p@example.com', '+358 50 199 5883'],
+    });
+    // The duplicate-key search is linear per key: an object of more than 64 keys is left to JSON.parse.
+    const wide = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',')}}`;
+    assert.equal(flattenJsonLine(wide(64), 0, wide(64).length, 1000)?.cells.length, 64);
+    assert.equal(flattenJsonLine(wide(65), 0, wide(65).length, 1000), null);
+    for (const declined of ['{"a":[1]}', '{"a":1,"a":2}', '{"1":1}', '[{"a":1}]', '{"a":1}x', '{"a":01}', '{"a":"\\x"}', `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`]) {
+      assert.equal(flattenJsonLine(declined, 0, declined.length, 1000), null, declined);
+    }
   });
 });
 
