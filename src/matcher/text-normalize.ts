@@ -357,47 +357,54 @@ export class TextNormalizer {
     let wipeIn = 0;
     let wipeOut = 0;
     try {
-      let i = 0;
-      while (i < end) {
+      // Block by block; within a block the kernel resumes where it stopped (the block is copied in once).
+      for (let i = 0; i < end; ) {
         const n = Math.min(KERNEL_BLOCK, end - i);
         kernel.input.set(input.subarray(i, i + n));
         wipeIn = Math.max(wipeIn, n);
-        const stop = (kernel.run(K_IN, K_IN + 2 * n, space, emitted) - K_IN) >>> 1;
-        const produced = state[0]!;
-        wipeOut = Math.max(wipeOut, produced + 2);
-        // The direct path never writes more units than it reads, and emit reserved one per unit read.
-        if (produced > 0) this.scratch.out.set(kernel.output.subarray(0, produced), o);
-        if (state[3] !== -1) {
-          lastO = o + ((state[3]! - K_OUT) >>> 1);
-          lastSpace = state[4]!;
-          lastEmitted = state[5]!;
+        let j = 0;
+        while (j < n) {
+          j = (kernel.run(K_IN + 2 * j, K_IN + 2 * n, space, emitted) - K_IN) >>> 1;
+          const produced = state[0]!;
+          wipeOut = Math.max(wipeOut, produced + 2);
+          // The direct path never writes more units than it reads, and emit reserved one per unit read.
+          // A short run between two stops is copied by a loop: a subarray for each would cost more.
+          if (produced > 64) this.scratch.out.set(kernel.output.subarray(0, produced), o);
+          else for (let k = 0, out = this.scratch.out, from = kernel.output; k < produced; k++) out[o + k] = from[k]!;
+          if (state[3] !== -1) {
+            lastO = o + ((state[3]! - K_OUT) >>> 1);
+            lastSpace = state[4]!;
+            lastEmitted = state[5]!;
+          }
+          o += produced;
+          space = state[1]!;
+          emitted = state[2]!;
+          if (j === n) break;
+          const at = i + j;
+          if (fastMap[input[at]!] === FAST_UNKNOWN) {
+            classifyFast(input[at]!);
+            continue;
+          }
+          // A unit that needs NFKC: its run is normalized together with the unit before it.
+          let from = at;
+          if (at > 0) {
+            from = at - 1;
+            o = lastO;
+            space = lastSpace;
+            emitted = lastEmitted;
+          }
+          let to = at + 1;
+          while (to < end && isSlow(input[to]!)) to++;
+          this.spaceDue = space;
+          this.emittedAny = emitted;
+          o = this.emitSlow(text.slice(from, to), o);
+          this.scratch.reserve(o, end - to);
+          space = this.spaceDue;
+          emitted = this.emittedAny;
+          // The run may end past this block; the next block then starts where it ends.
+          j = to - i;
         }
-        o += produced;
-        space = state[1]!;
-        emitted = state[2]!;
-        i += stop;
-        if (stop === n) continue;
-        if (fastMap[input[i]!] === FAST_UNKNOWN) {
-          classifyFast(input[i]!);
-          continue;
-        }
-        // A unit that needs NFKC: its run is normalized together with the unit before it.
-        let from = i;
-        if (i > 0) {
-          from = i - 1;
-          o = lastO;
-          space = lastSpace;
-          emitted = lastEmitted;
-        }
-        let to = i + 1;
-        while (to < end && isSlow(input[to]!)) to++;
-        this.spaceDue = space;
-        this.emittedAny = emitted;
-        o = this.emitSlow(text.slice(from, to), o);
-        this.scratch.reserve(o, end - to);
-        space = this.spaceDue;
-        emitted = this.emittedAny;
-        i = to;
+        i += j;
       }
     } finally {
       // The kernel's memory outlives the call; leaked text must not linger in it.

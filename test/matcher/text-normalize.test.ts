@@ -246,7 +246,7 @@ const KERNEL_BLOCK = 16_384;
 test('units that need NFKC at and around the WebAssembly loop\'s block edges normalize as the reference says', () => {
   // Before each odd unit: a word unit, a separator, or nothing (start of the block); the odd
   // unit composes with the unit in front of it, which the previous block wrote.
-  const odd = ['\u0301', '\u0308\u0323', 'ﬁ', '\uff9e', '\u1161', '\u{1d400}', '\u3099'];
+  const odd = ['\u0301', '\u0308\u0323', 'ﬁ', '\uff9e', '\u1161', '\u{1d400}', '\u3099', '\u0301'.repeat(40), 'e\u0301a\u0302 '.repeat(12)];
   const filler = 'ab Cd. ef GH, ij ä Ö '.repeat(Math.ceil((3 * KERNEL_BLOCK) / 21));
   for (const unit of odd) {
     for (const edge of [KERNEL_BLOCK - 2, KERNEL_BLOCK - 1, KERNEL_BLOCK, KERNEL_BLOCK + 1, 2 * KERNEL_BLOCK]) {
