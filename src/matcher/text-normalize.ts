@@ -62,33 +62,40 @@ function classify(unit: number): number {
 }
 
 /**
- * The direct path of `emitUnits` as a WebAssembly loop (about 2.5 times faster
- * than the JavaScript one on this machine). Memory: the loop's state, a copy
- * of `fastMap` (filled as `classifyFast` fills fastMap), then a block of
- * input units and room for the output they give.
+ * The direct path of `emitUnits`: normalizes units mapped by `fastMap` a block
+ * at a time, as a small WebAssembly loop (pushUnits 2.0–3.2 against 4.1–5.5 ns
+ * a unit with the JavaScript loop on this machine's CSV and text), or as that
+ * JavaScript loop where WebAssembly is unavailable (node --jitless).
  */
 const KERNEL_BLOCK = 16_384;
+
+interface DirectPath {
+  /**
+   * Normalizes input[j, n) into output[0, …) until a unit maps to FAST_UNKNOWN
+   * or FAST_SLOW; returns where it stopped. It leaves in `state`: units written,
+   * spaceDue, emittedAny, and the output index, spaceDue and emittedAny before
+   * the last unit read (output index -1 when none was read).
+   */
+  run: (j: number, n: number, space: number, emitted: number) => number;
+  state: Int32Array;
+  /** The block being normalized (KERNEL_BLOCK units). */
+  input: Uint16Array;
+  /** Its output, plus the two units a step may write past the end. */
+  output: Uint16Array;
+}
+
+/** Memory of the WebAssembly loop: its state, a copy of `fastMap` (filled as classifyFast fills fastMap), input, output. */
 const K_STATE = 0;
 const K_MAP = 64;
 const K_IN = K_MAP + 2 * 65_536;
 const K_OUT = K_IN + 2 * KERNEL_BLOCK;
-/** The output of a block, plus the two units a direct loop step may write past its end. */
-const K_END = K_OUT + 2 * KERNEL_BLOCK + 4;
+const K_END = K_OUT + 2 * (KERNEL_BLOCK + 2);
 
-interface NormalizeKernel {
-  /**
-   * Normalizes the units at byte addresses [p, end) of K_IN into K_OUT until one
-   * maps to FAST_UNKNOWN or FAST_SLOW; returns where it stopped. It leaves at
-   * K_STATE, as int32: units written, spaceDue, emittedAny, and the byte address
-   * in K_OUT, spaceDue and emittedAny before the last unit read (-1 for none read).
-   */
-  run: (p: number, end: number, space: number, emitted: number) => number;
-  state: Int32Array;
-  map: Uint16Array;
-  input: Uint16Array;
-  output: Uint16Array;
-}
-
+/**
+ * `jsDirectPath`'s loop in WebAssembly, over byte addresses: run(p, end, space,
+ * emitted) reads K_IN[p, end), writes from K_OUT and returns the address where
+ * it stopped; the output indexes it leaves at K_STATE are in units.
+ */
 function normalizeKernelSpec(): KernelSpec {
   const get = (n: number) => [op.localGet, n];
   const set = (n: number) => [op.localSet, n];
@@ -112,7 +119,7 @@ function normalizeKernelSpec(): KernelSpec {
       ...int(FAST_SEPARATOR), op.i32LtU, op.brIf, 1,
       ...get(o), ...set(lastO), ...get(space), ...set(lastSpace), ...get(emitted), ...set(lastEmitted),
       ...get(mapped), ...int(FAST_SEPARATOR), op.i32GtU, ...set(word),
-      // As in emitUnits, without branches: a space is written always and kept when due before a word unit.
+      // Without branches: a space is written always and kept when due before a word unit.
       ...get(o), ...int(SPACE), op.i32Store16, ...memarg(1),
       ...get(o), ...get(space), ...get(word), op.i32And, ...int(1), op.i32Shl, op.i32Add, op.localTee, o,
       ...get(mapped), op.i32Store16, ...memarg(1),
@@ -124,24 +131,70 @@ function normalizeKernelSpec(): KernelSpec {
       op.br, 0,
       op.end, op.end,
       ...get(o), ...int(K_OUT), op.i32Sub, ...int(1), op.i32ShrU, ...set(o),
+      ...int(-1), ...get(lastO), ...int(K_OUT), op.i32Sub, ...int(1), op.i32ShrU, ...get(lastO), ...int(-1), op.i32Eq, op.select, ...set(lastO),
       ...store(0, o), ...store(4, space), ...store(8, emitted), ...store(12, lastO), ...store(16, lastSpace), ...store(20, lastEmitted),
       ...get(p),
     ],
   };
 }
 
-/** The kernel, or null without WebAssembly (node --jitless): then the JavaScript loop runs. */
-const normalizeKernel: NormalizeKernel | null = (() => {
-  const instance = instantiateKernel<NormalizeKernel['run']>(normalizeKernelSpec());
+/** fastMap inside the WebAssembly loop's memory, or null without WebAssembly. */
+let kernelMap: Uint16Array | null = null;
+
+/** The WebAssembly loop, or null where WebAssembly is unavailable. */
+function wasmDirectPath(): DirectPath | null {
+  const instance = instantiateKernel<(p: number, end: number, space: number, emitted: number) => number>(normalizeKernelSpec());
   if (instance === null) return null;
+  const run = instance.fn;
+  kernelMap = new Uint16Array(instance.memory, K_MAP, 65_536);
   return {
-    run: instance.fn,
+    run: (j, n, space, emitted) => (run(K_IN + 2 * j, K_IN + 2 * n, space, emitted) - K_IN) >>> 1,
     state: new Int32Array(instance.memory, K_STATE, 6),
-    map: new Uint16Array(instance.memory, K_MAP, 65_536),
     input: new Uint16Array(instance.memory, K_IN, KERNEL_BLOCK),
     output: new Uint16Array(instance.memory, K_OUT, KERNEL_BLOCK + 2),
   };
-})();
+}
+
+/** The same loop in JavaScript. */
+function jsDirectPath(): DirectPath {
+  const state = new Int32Array(6);
+  const input = new Uint16Array(KERNEL_BLOCK);
+  const output = new Uint16Array(KERNEL_BLOCK + 2);
+  const run = (j: number, n: number, space: number, emitted: number): number => {
+    let o = 0;
+    let lastO = -1;
+    let lastSpace = 0;
+    let lastEmitted = 0;
+    for (; j < n; j++) {
+      const mapped = fastMap[input[j]!]!;
+      if (mapped < FAST_SEPARATOR) break;
+      lastO = o;
+      lastSpace = space;
+      lastEmitted = emitted;
+      if (mapped === FAST_SEPARATOR) {
+        space = emitted;
+        continue;
+      }
+      // Writing the space unconditionally and advancing over it only when due
+      // spares a branch that mispredicts at every word boundary.
+      output[o] = SPACE;
+      o += space;
+      output[o++] = mapped;
+      space = 0;
+      emitted = 1;
+    }
+    state[0] = o;
+    state[1] = space;
+    state[2] = emitted;
+    state[3] = lastO;
+    state[4] = lastSpace;
+    state[5] = lastEmitted;
+    return j;
+  };
+  return { run, state, input, output };
+}
+
+const directPath: DirectPath = wasmDirectPath() ?? jsDirectPath();
 
 function classifyFast(unit: number): number {
   let mapped = FAST_SLOW;
@@ -154,7 +207,7 @@ function classifyFast(unit: number): number {
     }
   }
   fastMap[unit] = mapped;
-  if (normalizeKernel) normalizeKernel.map[unit] = mapped;
+  if (kernelMap) kernelMap[unit] = mapped;
   return mapped;
 }
 
@@ -338,41 +391,41 @@ export class TextNormalizer {
     }
   }
 
-  private emitUnits(text: string, input: Uint16Array, end: number, o: number): number {
-    return normalizeKernel ? this.emitUnitsKernel(normalizeKernel, text, input, end, o) : this.emitUnitsJs(text, input, end, o);
-  }
-
   /**
-   * `emitUnitsJs` with the direct path in the kernel, a block at a time: the
-   * kernel stops at a unit it cannot map, which is classified or normalized
-   * with its run here, exactly as the JavaScript loop does.
+   * Appends the normalization of input[0..end) (the units of text[0..end)) at
+   * out[o]; returns the new end. Directly mapped units go through the direct
+   * path a block at a time; where it stops, the unit is classified, or its run
+   * of units that need NFKC is normalized as one piece together with the unit
+   * before it (the boundary nearest in front), and the direct path resumes.
    */
-  private emitUnitsKernel(kernel: NormalizeKernel, text: string, input: Uint16Array, end: number, o: number): number {
-    const { state } = kernel;
+  private emitUnits(text: string, input: Uint16Array, end: number, o: number): number {
+    const path = directPath;
+    const { state } = path;
     let space = this.spaceDue;
     let emitted = this.emittedAny;
+    // The state before the last unit read, to re-read that unit with a slow run.
     let lastO = o;
     let lastSpace = space;
     let lastEmitted = emitted;
     let wipeIn = 0;
     let wipeOut = 0;
     try {
-      // Block by block; within a block the kernel resumes where it stopped (the block is copied in once).
+      // Block by block; within a block the direct path resumes where it stopped (the block is copied in once).
       for (let i = 0; i < end; ) {
         const n = Math.min(KERNEL_BLOCK, end - i);
-        kernel.input.set(input.subarray(i, i + n));
+        path.input.set(input.subarray(i, i + n));
         wipeIn = Math.max(wipeIn, n);
         let j = 0;
         while (j < n) {
-          j = (kernel.run(K_IN + 2 * j, K_IN + 2 * n, space, emitted) - K_IN) >>> 1;
+          j = path.run(j, n, space, emitted);
           const produced = state[0]!;
           wipeOut = Math.max(wipeOut, produced + 2);
           // The direct path never writes more units than it reads, and emit reserved one per unit read.
           // A short run between two stops is copied by a loop: a subarray for each would cost more.
-          if (produced > 64) this.scratch.out.set(kernel.output.subarray(0, produced), o);
-          else for (let k = 0, out = this.scratch.out, from = kernel.output; k < produced; k++) out[o + k] = from[k]!;
+          if (produced > 64) this.scratch.out.set(path.output.subarray(0, produced), o);
+          else for (let k = 0, out = this.scratch.out, from = path.output; k < produced; k++) out[o + k] = from[k]!;
           if (state[3] !== -1) {
-            lastO = o + ((state[3]! - K_OUT) >>> 1);
+            lastO = o + state[3]!;
             lastSpace = state[4]!;
             lastEmitted = state[5]!;
           }
@@ -385,7 +438,6 @@ export class TextNormalizer {
             classifyFast(input[at]!);
             continue;
           }
-          // A unit that needs NFKC: its run is normalized together with the unit before it.
           let from = at;
           if (at > 0) {
             from = at - 1;
@@ -407,62 +459,9 @@ export class TextNormalizer {
         i += j;
       }
     } finally {
-      // The kernel's memory outlives the call; leaked text must not linger in it.
-      kernel.input.fill(0, 0, wipeIn);
-      kernel.output.fill(0, 0, wipeOut);
-    }
-    this.spaceDue = space;
-    this.emittedAny = emitted;
-    return o;
-  }
-
-  private emitUnitsJs(text: string, input: Uint16Array, end: number, o: number): number {
-    let out = this.scratch.out;
-    let space = this.spaceDue;
-    let emitted = this.emittedAny;
-    // The state before the last unit read, to re-read that unit with a slow run.
-    let lastO = o;
-    let lastSpace = space;
-    let lastEmitted = emitted;
-    for (let i = 0; i < end; i++) {
-      const mapped = fastMap[input[i]!]!;
-      if (mapped > FAST_SEPARATOR) {
-        lastO = o;
-        lastSpace = space;
-        lastEmitted = emitted;
-        // Writing the space unconditionally and advancing over it only when due
-        // spares a branch that mispredicts at every word boundary.
-        out[o] = SPACE;
-        o += space;
-        out[o++] = mapped;
-        space = 0;
-        emitted = 1;
-      } else if (mapped === FAST_SEPARATOR) {
-        lastO = o;
-        lastSpace = space;
-        lastEmitted = emitted;
-        space = emitted;
-      } else if (mapped === FAST_UNKNOWN) {
-        classifyFast(input[i]!);
-        i--;
-      } else {
-        let from = i;
-        if (i > 0) {
-          from = i - 1;
-          o = lastO;
-          space = lastSpace;
-          emitted = lastEmitted;
-        }
-        let to = i + 1;
-        while (to < end && isSlow(input[to]!)) to++;
-        this.spaceDue = space;
-        this.emittedAny = emitted;
-        o = this.emitSlow(text.slice(from, to), o);
-        out = this.scratch.reserve(o, end - to);
-        space = this.spaceDue;
-        emitted = this.emittedAny;
-        i = to - 1;
-      }
+      // The direct path's buffers outlive the call; leaked text must not linger in them.
+      path.input.fill(0, 0, wipeIn);
+      path.output.fill(0, 0, wipeOut);
     }
     this.spaceDue = space;
     this.emittedAny = emitted;
