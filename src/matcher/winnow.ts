@@ -162,6 +162,8 @@ function winnowKernelSpec(): KernelSpec {
   const [N, K, W, FIRST_GRAM, REPORTED] = [0, 1, 2, 3, 4] as const;
   const [J, P, G, K2, EXPIRY, SEL_GRAM, FIRST_WINDOW, FROM, LIMIT, I, BEST, COUNT, AT] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
   const [ROLL, ROT, SEL, H, BEST_H] = [18, 19, 20, 21, 22] as const;
+  /** min(LIMIT, N): the fast loop's one bound. */
+  const FAST_END = 23;
   const get = (local: number): number[] => [op.localGet, local];
   const set = (local: number): number[] => [op.localSet, local];
   const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
@@ -193,6 +195,7 @@ function winnowKernelSpec(): KernelSpec {
     ...get(FIRST_WINDOW), ...get(J), op.i32GtS, op.select,
     ...set(LIMIT),
   ];
+  const fastEnd = [...get(LIMIT), ...get(N), ...get(LIMIT), ...get(N), op.i32LtS, op.select, ...set(FAST_END)];
   const body = [
     ...i32(0), op.i64Load, ...memarg(3, STATE_ROLL), ...set(ROLL),
     ...get(K), op.i64ExtendI32U, ...set(ROT),
@@ -207,6 +210,7 @@ function winnowKernelSpec(): KernelSpec {
     // LIMIT as if the k-gram before FROM had just been handled.
     ...get(FROM), ...i32(1), op.i32Sub, ...set(J),
     ...limit,
+    ...fastEnd,
     ...i32(0), ...set(J),
     // Before the stream has k units the hashes are not k-grams yet: only roll them.
     op.block, VOID, op.loop, VOID,
@@ -214,12 +218,24 @@ function winnowKernelSpec(): KernelSpec {
     ...roll,
     ...increment(J, 1),
     op.br, 0, op.end, op.end,
-    op.block, VOID, op.loop, VOID,
-    ...get(J), ...get(N), op.i32GeS, op.brIf, 1,
+    op.block, VOID, op.loop, VOID, // exit, outer
+    // Almost every k-gram is above or equal to the selected one, which is still
+    // in the window: a loop of its own, so that TurboFan keeps its few values in
+    // registers (in one loop with the rare paths it kept the rolling hash on the
+    // stack; 2.9 against 3.9 ns a unit measured).
+    op.block, VOID, // rolled: the k-gram at J is hashed and needs the full step
+    op.block, VOID, // bound: J reached LIMIT or N, not hashed yet
+    op.loop, VOID,
+    ...get(J), ...get(FAST_END), op.i32GeS, op.brIf, 1,
     ...roll,
-    op.block, VOID, // next
-    // Almost every k-gram is above or equal to the selected one, which is still in the window.
-    ...get(ROLL), ...get(SEL), op.i64GeU, ...get(J), ...get(LIMIT), op.i32LtS, op.i32And, op.brIf, 0,
+    ...get(ROLL), ...get(SEL), op.i64LtU, op.brIf, 2,
+    ...increment(J, 1),
+    op.br, 0,
+    op.end, // loop
+    op.end, // bound
+    ...get(J), ...get(N), op.i32GeS, op.brIf, 2,
+    ...roll,
+    op.end, // rolled
     op.block, VOID, // done
     op.block, VOID, // pend
     op.block, VOID, // changed
@@ -254,7 +270,7 @@ function winnowKernelSpec(): KernelSpec {
     ...pend,
     op.end, // done
     ...limit,
-    op.end, // next
+    ...fastEnd,
     ...increment(J, 1),
     op.br, 0, op.end, op.end,
     ...i32(0), ...get(ROLL), op.i64Store, ...memarg(3, STATE_ROLL),
@@ -266,7 +282,7 @@ function winnowKernelSpec(): KernelSpec {
     fn: 'winnow',
     params: [I32, I32, I32, I32, I32],
     results: [I32],
-    locals: [[13, I32], [5, I64]],
+    locals: [[13, I32], [5, I64], [1, I32]],
     body,
     pages: Math.ceil(MEMORY_END / 65536),
   };
