@@ -144,10 +144,14 @@ export function decodeBundleHeader(buf: Buffer, where: string): BundleHeader {
   }
 }
 
-/** Parses and integrity-checks a bundle. Typed arrays are copied so they are aligned. */
-export function decodeBundle(buf: Buffer, where: string): Bundle {
+/**
+ * Parses and integrity-checks a bundle. Typed arrays are copied so they are
+ * aligned; with `shared`, onto SharedArrayBuffer, so that worker threads can
+ * be handed them without a copy each.
+ */
+export function decodeBundle(buf: Buffer, where: string, options: { shared?: boolean } = {}): Bundle {
   try {
-    return decodeSections(buf, where);
+    return decodeSections(buf, where, options.shared === true);
   } catch (err) {
     // The checksum is no MAC: a rewritten bundle can pass it with offsets out of range or broken JSON inside.
     if (err instanceof LeakwatchError) throw err;
@@ -155,7 +159,7 @@ export function decodeBundle(buf: Buffer, where: string): Bundle {
   }
 }
 
-function decodeSections(buf: Buffer, where: string): Bundle {
+function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
   const header = decodeBundleHeader(buf, where);
   if (buf.length < 32) throw invalid(where, 'truncated');
   const body = buf.subarray(0, buf.length - 32);
@@ -181,14 +185,17 @@ function decodeSections(buf: Buffer, where: string): Bundle {
     if (!s) throw invalid(where, `missing section ${name}`);
     return s;
   };
+  const copy = (s: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(shared ? new SharedArrayBuffer(s.byteLength) : new ArrayBuffer(s.byteLength));
+    out.set(s);
+    return out;
+  };
   const u32 = (name: string): Uint32Array => {
     const s = raw(name);
     if (s.byteLength % 4) throw invalid(where, `section ${name} length`);
-    const out = new Uint32Array(s.byteLength / 4);
-    new Uint8Array(out.buffer).set(s);
-    return out;
+    return new Uint32Array(copy(s).buffer);
   };
-  const u8 = (name: string): Uint8Array => Uint8Array.from(raw(name));
+  const u8 = (name: string): Uint8Array => copy(raw(name));
   const json = (name: string): string[] => JSON.parse(Buffer.from(raw(name)).toString('utf8')) as string[];
   const b: Bundle = {
     header,

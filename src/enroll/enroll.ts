@@ -286,7 +286,7 @@ async function fingerprintDocuments(
 /** Removes fingerprints shared by at least `minDocs` documents (templates) and counts the rest per document. */
 function dropBoilerplate(docs: DocFingerprints, minDocs: number) {
   const n = docs.hi.length;
-  const table = new FingerprintTable(docs.hi, docs.lo, docs.doc);
+  const table = FingerprintTable.build(docs.hi, docs.lo, docs.doc);
   const drop = new Uint8Array(n);
   let boilerplate = 0;
   for (let i = 0; i < n; i++) {

@@ -35,7 +35,38 @@ const FILTER_BITS_PER_KEY = 10;
 /** 32-bit words per filter block (one 64-byte cache line). */
 const BLOCK_WORDS = 16;
 
-/** Builds the table from parallel arrays; `hi` and `val` are kept (not copied), `lo` is not needed afterwards. */
+/**
+ * Everything a table is made of: plain typed arrays, so that a table built once
+ * can be handed to worker threads (over SharedArrayBuffer, see `build`'s
+ * `shared`) and used there without building it again.
+ */
+export interface FingerprintTableParts {
+  hi: Uint32Array;
+  val: Uint32Array | null;
+  next: Int32Array;
+  slots: Uint32Array;
+  filter: Int32Array;
+}
+
+/** Options of `FingerprintTable.build`. */
+export interface FingerprintTableOptions {
+  /** Whether the table gets a probe filter (by default: FILTER_MIN_ENTRIES or more entries). */
+  filter?: boolean;
+  /** Allocate the table's own arrays on SharedArrayBuffer, for `parts` to be shared with worker threads. */
+  shared?: boolean;
+}
+
+/** Slot for a key's high half: a multiply maps 32 bits onto [0, cap) without a power-of-two size. */
+function home(hi: number, cap: number): number {
+  return Math.floor((hi * cap) / TWO_32);
+}
+
+/** First word of the key's filter block: the high half picks the block, the low half the bits. */
+function filterBlock(hi: number, blocks: number): number {
+  return Math.floor((hi * blocks) / TWO_32) * BLOCK_WORDS;
+}
+
+/** An immutable table over parallel arrays (see the module comment); made by `build` or from another table's `parts`. */
 export class FingerprintTable {
   readonly size: number;
   readonly #hi: Uint32Array;
@@ -48,78 +79,77 @@ export class FingerprintTable {
   readonly #filter: Int32Array;
   readonly #blocks: number;
 
+  /** A table from the arrays of one `build` made (in this thread or another); nothing is checked or copied. */
+  constructor(parts: FingerprintTableParts) {
+    this.size = parts.hi.length;
+    this.#hi = parts.hi;
+    this.#val = parts.val;
+    this.#next = parts.next;
+    this.#slots = parts.slots;
+    this.#cap = parts.slots.length / 2;
+    this.#filter = parts.filter;
+    this.#blocks = parts.filter.length / BLOCK_WORDS;
+  }
+
   /**
-   * `val` null means each entry's value is its own index. `filter` overrides
-   * whether the table gets a probe filter (by default: FILTER_MIN_ENTRIES or more entries).
+   * Builds the table from parallel arrays; `hi` and `val` are kept (not
+   * copied), `lo` is not needed afterwards. `val` null means each entry's value
+   * is its own index.
    */
-  constructor(hi: Uint32Array, lo: Uint32Array, val: Uint32Array | null, options: { filter?: boolean } = {}) {
+  static build(hi: Uint32Array, lo: Uint32Array, val: Uint32Array | null, options: FingerprintTableOptions = {}): FingerprintTable {
     if (hi.length !== lo.length || (val !== null && hi.length !== val.length)) throw new RangeError('fingerprint arrays differ in length');
     const n = hi.length;
-    this.size = n;
-    this.#hi = hi;
-    this.#val = val;
-    this.#next = new Int32Array(n).fill(-1);
+    const bytes = (count: number): ArrayBuffer | SharedArrayBuffer => (options.shared ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
+    const next = new Int32Array(bytes(n)).fill(-1);
     // Sized for every entry being distinct; duplicates only lower the load.
-    this.#cap = Math.max(16, Math.ceil(n / LOAD));
-    this.#slots = new Uint32Array(2 * this.#cap);
+    const cap = Math.max(16, Math.ceil(n / LOAD));
+    const slots = new Uint32Array(bytes(2 * cap));
     // Chains keep entry order: each new duplicate goes behind the key's last entry.
     const last = new Int32Array(n);
     let distinct = 0;
-    for (let i = 0; i < n; i++) if (this.#insert(i, hi[i]!, lo[i]!, last)) distinct++;
+    for (let i = 0; i < n; i++) {
+      const h = hi[i]!;
+      const l = lo[i]!;
+      for (let s = home(h, cap); ; s = s + 1 === cap ? 0 : s + 1) {
+        const first = slots[2 * s + 1]!;
+        if (first === 0) {
+          slots[2 * s] = l;
+          slots[2 * s + 1] = i + 1;
+          last[i] = i;
+          distinct++;
+          break;
+        }
+        if (slots[2 * s] === l && hi[first - 1] === h) {
+          next[last[first - 1]!] = i;
+          last[first - 1] = i;
+          break;
+        }
+      }
+    }
     const filtered = options.filter ?? n >= FILTER_MIN_ENTRIES;
-    this.#blocks = filtered ? Math.max(1, Math.ceil((distinct * FILTER_BITS_PER_KEY) / (32 * BLOCK_WORDS))) : 0;
-    this.#filter = new Int32Array(this.#blocks * BLOCK_WORDS);
-    if (filtered) {
-      // Every entry is added; a duplicate key sets the same bits again.
-      for (let i = 0; i < n; i++) this.#addToFilter(hi[i]!, lo[i]! | 0);
+    const blocks = filtered ? Math.max(1, Math.ceil((distinct * FILTER_BITS_PER_KEY) / (32 * BLOCK_WORDS))) : 0;
+    const filter = new Int32Array(bytes(blocks * BLOCK_WORDS));
+    // Every entry is added; a duplicate key sets the same bits again.
+    for (let i = 0; i < (filtered ? n : 0); i++) {
+      const b = filterBlock(hi[i]!, blocks);
+      const l = lo[i]! | 0;
+      filter[b + (l & 15)]! |= 1 << ((l >>> 4) & 31);
+      filter[b + ((l >>> 9) & 15)]! |= 1 << ((l >>> 13) & 31);
+      filter[b + ((l >>> 18) & 15)]! |= 1 << ((l >>> 22) & 31);
     }
+    return new FingerprintTable({ hi, val, next, slots, filter });
   }
 
-  /** First word of the key's filter block: the high half picks the block, the low half the bits. */
-  #block(hi: number): number {
-    return Math.floor((hi * this.#blocks) / TWO_32) * BLOCK_WORDS;
-  }
-
-  #addToFilter(hi: number, lo: number): void {
-    const f = this.#filter;
-    const b = this.#block(hi);
-    f[b + (lo & 15)]! |= 1 << ((lo >>> 4) & 31);
-    f[b + ((lo >>> 9) & 15)]! |= 1 << ((lo >>> 13) & 31);
-    f[b + ((lo >>> 18) & 15)]! |= 1 << ((lo >>> 22) & 31);
-  }
-
-  /** Slot for a key's high half: a multiply maps 32 bits onto [0, cap) without a power-of-two size. */
-  #home(hi: number): number {
-    return Math.floor((hi * this.#cap) / TWO_32);
-  }
-
-  /** Adds entry i; true when its key is new. */
-  #insert(i: number, h: number, l: number, last: Int32Array): boolean {
-    const slots = this.#slots;
-    let s = this.#home(h);
-    for (;;) {
-      const first = slots[2 * s + 1]!;
-      if (first === 0) {
-        slots[2 * s] = l;
-        slots[2 * s + 1] = i + 1;
-        last[i] = i;
-        return true;
-      }
-      if (slots[2 * s] === l && this.#hi[first - 1] === h) {
-        const tail = last[first - 1]!;
-        this.#next[tail] = i;
-        last[first - 1] = i;
-        return false;
-      }
-      s = s + 1 === this.#cap ? 0 : s + 1;
-    }
+  /** The arrays this table is made of (shared memory when built with `shared`). */
+  get parts(): FingerprintTableParts {
+    return { hi: this.#hi, val: this.#val, next: this.#next, slots: this.#slots, filter: this.#filter };
   }
 
   /** Index of the first entry with this key, or -1. Walk the others with `nextOf`. */
   find(hi: number, lo: number): number {
     if (!this.mayContain(hi, lo)) return -1;
     const slots = this.#slots;
-    let s = this.#home(hi);
+    let s = home(hi, this.#cap);
     for (;;) {
       const first = slots[2 * s + 1]!;
       if (first === 0) return -1;
@@ -132,7 +162,7 @@ export class FingerprintTable {
   mayContain(hi: number, lo: number): boolean {
     if (this.#blocks === 0) return true;
     const f = this.#filter;
-    const b = this.#block(hi);
+    const b = filterBlock(hi, this.#blocks);
     return (
       (f[b + (lo & 15)]! & (1 << ((lo >>> 4) & 31))) !== 0 &&
       (f[b + ((lo >>> 9) & 15)]! & (1 << ((lo >>> 13) & 31))) !== 0 &&

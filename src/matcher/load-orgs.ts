@@ -8,10 +8,7 @@ import { readKeyFile } from '../keys/org-key.js';
 import { loadOrgIndex, type OrgIndex } from './org-index.js';
 import type { Store } from '../store/store.js';
 
-/**
- * What loading one organization takes: plain data, so a worker thread can be
- * handed it and build its own index.
- */
+/** What loading one organization takes: plain data (the bundle's bytes, the key, options). */
 export interface OrgSpec {
   bytes: Uint8Array;
   key: Uint8Array;

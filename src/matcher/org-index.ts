@@ -7,7 +7,7 @@ import { LeakwatchError } from '../errors.js';
 import { decodeBundle, type Bundle } from '../bundle/format.js';
 import { fieldsFromBundle, type ResolvedField } from '../enroll/mapping.js';
 import { deriveKeys, type DerivedKeys } from '../keys/org-key.js';
-import { FingerprintTable } from './fingerprint-table.js';
+import { FingerprintTable, type FingerprintTableParts } from './fingerprint-table.js';
 import { HammingIndex } from './hamming-index.js';
 import { IdentifierHasher } from './keyed-identifier.js';
 import { normalizeText } from './text-normalize.js';
@@ -29,13 +29,24 @@ export interface OrgIndex {
   criticalRecords: number;
 }
 
-/** Loads a bundle with its key; rejects a key that did not make the bundle. */
-export function loadOrgIndex(
-  bytes: Buffer,
-  key: Buffer,
-  options: { where: string; org?: string; watchTerms?: readonly string[]; criticalRecords?: number },
-): OrgIndex {
-  const bundle = decodeBundle(bytes, options.where);
+/** How to load an organization (see loadOrgIndex). */
+export interface OrgIndexOptions {
+  /** Names the bundle in errors. */
+  where: string;
+  org?: string;
+  watchTerms?: readonly string[];
+  criticalRecords?: number;
+  /** Build the index on SharedArrayBuffer, so that `shareOrgIndex` can hand it to worker threads. */
+  shared?: boolean;
+}
+
+/**
+ * Loads a bundle with its key; rejects a key that did not make the bundle.
+ * Throws LW_KEY_MISMATCH and the LW_BUNDLE_* errors of decodeBundle.
+ */
+export function loadOrgIndex(bytes: Buffer, key: Buffer, options: OrgIndexOptions): OrgIndex {
+  const shared = options.shared === true;
+  const bundle = decodeBundle(bytes, options.where, { shared });
   const keys = deriveKeys(key);
   if (keys.kcv !== bundle.header.kcv) {
     throw new LeakwatchError(
@@ -46,11 +57,16 @@ export function loadOrgIndex(
   if (options.org && options.org !== bundle.header.org) {
     throw new LeakwatchError('LW_BUNDLE_INVALID', `${options.where}: bundle belongs to '${bundle.header.org}', not '${options.org}'`);
   }
-  const ids = new FingerprintTable(bundle.ids.hi, bundle.ids.lo, null);
-  const winnow = new FingerprintTable(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc);
+  const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared });
+  const winnow = FingerprintTable.build(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc, { shared });
   // The tables keep the high halves; the low halves now live only in their slots.
   bundle.ids.lo = new Uint32Array(0);
   bundle.winnow.lo = new Uint32Array(0);
+  return assemble(bundle, keys, ids, winnow, options);
+}
+
+/** The parts of an OrgIndex built by the loader; the rest is cheap to make again. */
+function assemble(bundle: Bundle, keys: DerivedKeys, ids: FingerprintTable, winnow: FingerprintTable, options: OrgIndexOptions): OrgIndex {
   const entries: { hi: number; lo: number; id: number }[] = [];
   for (let d = 0; d < bundle.docRefs.length; d++) {
     if (bundle.simhash.has[d]) entries.push({ hi: bundle.simhash.hi[d]!, lo: bundle.simhash.lo[d]!, id: d });
@@ -69,4 +85,28 @@ export function loadOrgIndex(
       .filter((t) => t.normalized.length > 0),
     criticalRecords: options.criticalRecords ?? 10,
   };
+}
+
+/**
+ * An index as plain data for a worker thread (structured clone): its typed
+ * arrays are shared, not copied, when it was loaded with `shared`; the record
+ * and document references (strings) and the derived keys are copied.
+ */
+export interface SharedOrgIndex {
+  bundle: Bundle;
+  keys: DerivedKeys;
+  ids: FingerprintTableParts;
+  winnow: FingerprintTableParts;
+  options: OrgIndexOptions;
+}
+
+/** What a worker needs to use `index` without decoding the bundle or building the tables again. */
+export function shareOrgIndex(index: OrgIndex, options: OrgIndexOptions): SharedOrgIndex {
+  return { bundle: index.bundle, keys: index.keys, ids: index.ids.parts, winnow: index.winnow.parts, options };
+}
+
+/** The index a `shareOrgIndex` describes, in this thread, over the same memory. */
+export function orgIndexFromShared(s: SharedOrgIndex): OrgIndex {
+  const keys: DerivedKeys = Object.freeze({ ...s.keys });
+  return assemble(s.bundle, keys, new FingerprintTable(s.ids), new FingerprintTable(s.winnow), s.options);
 }

@@ -1,8 +1,9 @@
 /**
- * Offline scan on several cores: one worker thread per job, each with its own
- * copy of the organizations' indexes, handed one file at a time. Results come
- * back to the calling thread, which alone writes the store and the output.
- * Memory grows with the jobs: every worker holds every loaded index.
+ * Offline scan on several cores: one worker thread per job, handed one file at
+ * a time. The organizations' indexes are loaded once, in the calling thread,
+ * onto SharedArrayBuffer, and every worker reads that one copy (only the record
+ * and document references, strings, are copied to each). Results come back to
+ * the calling thread, which alone writes the store and the output.
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { LeakwatchError, type ErrorCode } from '../errors.js';
 import type { ExtractIssue, ExtractLimits } from '../extract/types.js';
 import type { DocumentResult } from '../matcher/document-matcher.js';
-import type { OrgSpec } from '../matcher/load-orgs.js';
+import { loadOrgSpec, type OrgSpec } from '../matcher/load-orgs.js';
+import { shareOrgIndex, type SharedOrgIndex } from '../matcher/org-index.js';
 import type { ScannedDocument } from '../store/store.js';
 import type { ScanSummary } from './scan-files.js';
 import { expandPaths } from './walk.js';
@@ -34,7 +36,7 @@ export type WorkerMessage =
 
 /** Data every worker starts with. */
 export interface WorkerSetup {
-  specs: readonly OrgSpec[];
+  orgs: readonly SharedOrgIndex[];
   limits?: Partial<ExtractLimits>;
 }
 
@@ -50,13 +52,21 @@ function startWorker(setup: WorkerSetup): Worker {
   return new Worker(url, { workerData: setup });
 }
 
-/** Scans every file under `paths` with `jobs` workers; per-file failures become issues. */
+/**
+ * Scans every file under `paths` with `jobs` workers; per-file failures become
+ * issues. A spec that does not load (wrong key, corrupt bundle) rejects before
+ * any worker starts, with loadOrgIndex's error.
+ */
 export async function scanPathsParallel(paths: readonly string[], deps: ParallelScanDeps): Promise<ScanSummary> {
   const files = expandPaths(paths);
   const summary: ScanSummary = { files: files.length, documents: 0, bytes: 0, issues: 0, findings: 0 };
   const queue = [...files];
   const jobs = Math.max(1, Math.min(deps.jobs, files.length));
-  const setup: WorkerSetup = { specs: deps.specs, limits: deps.limits };
+  const orgs = deps.specs.map((spec) => {
+    const options = { ...spec.options, shared: true };
+    return shareOrgIndex(loadOrgSpec({ ...spec, options }), options);
+  });
+  const setup: WorkerSetup = { orgs, limits: deps.limits };
   const issue = (i: ExtractIssue) => {
     summary.issues++;
     deps.onIssue?.(i);

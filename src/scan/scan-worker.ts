@@ -1,7 +1,6 @@
-/** One worker of scanPathsParallel: loads the indexes, then scans the files it is sent. */
+/** One worker of scanPathsParallel: takes the shared indexes, then scans the files it is sent. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadOrgSpec } from '../matcher/load-orgs.js';
-import type { OrgIndex } from '../matcher/org-index.js';
+import { orgIndexFromShared, type OrgIndex } from '../matcher/org-index.js';
 import type { WorkerMessage, WorkerSetup } from './parallel-scan.js';
 import { scanPaths } from './scan-files.js';
 
@@ -11,7 +10,7 @@ const send = (m: WorkerMessage) => port.postMessage(m);
 
 let orgs: OrgIndex[];
 try {
-  orgs = setup.specs.map(loadOrgSpec);
+  orgs = setup.orgs.map(orgIndexFromShared);
 } catch (err) {
   const e = err as { code?: string; message?: string };
   // Only our own errors carry a message fit to show; anything else is named by its code.

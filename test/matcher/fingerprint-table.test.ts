@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { FingerprintTable } from '../../src/matcher/fingerprint-table.js';
 
 test('entries without values report their own index, duplicates in entry order', () => {
-  const t = new FingerprintTable(Uint32Array.of(7, 7, 9, 7), Uint32Array.of(1, 1, 1, 1), null);
+  const t = FingerprintTable.build(Uint32Array.of(7, 7, 9, 7), Uint32Array.of(1, 1, 1, 1), null);
   assert.deepEqual(t.lookup(7, 1), [0, 1, 3]);
   assert.deepEqual(t.lookup(9, 1), [2]);
   assert.deepEqual(t.lookup(7, 2), []);
@@ -16,7 +16,7 @@ test('many entries under one key stay findable, in entry order', () => {
   const hi = new Uint32Array(n).fill(0xdeadbeef);
   const lo = new Uint32Array(n).fill(0x12345678);
   hi[n - 1] = 1;
-  const t = new FingerprintTable(hi, lo, null);
+  const t = FingerprintTable.build(hi, lo, null);
   const shared = t.lookup(0xdeadbeef, 0x12345678);
   assert.equal(shared.length, n - 1);
   assert.deepEqual([shared[0], shared[1], shared[n - 2]], [0, 1, n - 2]);
@@ -29,7 +29,7 @@ test('lookup returns every value stored under a key and nothing for absent keys'
       fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.nat({ max: 0xffffffff }), fc.nat()), { maxLength: 300 }),
       fc.tuple(fc.integer({ min: 0, max: 7 }), fc.nat({ max: 0xffffffff })),
       (entries, probe) => {
-        const t = new FingerprintTable(
+        const t = FingerprintTable.build(
           Uint32Array.from(entries.map((e) => e[0])),
           Uint32Array.from(entries.map((e) => e[1])),
           Uint32Array.from(entries.map((e) => e[2] >>> 0)),
@@ -53,7 +53,7 @@ test('memory stays under 32 bytes per identifier fingerprint entry', () => {
     hi[i] = Math.imul(i, 2654435761) >>> 0;
     lo[i] = Math.imul(i ^ 0x5bd1e995, 40503) >>> 0;
   }
-  const t = new FingerprintTable(hi, lo, null);
+  const t = FingerprintTable.build(hi, lo, null);
   // Beside the table (which keeps `hi`), the bundle holds a field index (1 byte) and a record index (4 bytes) per entry.
   const perEntry = (t.byteLength + 5 * n) / n;
   assert.ok(perEntry <= 32, `${perEntry} bytes per entry`);
@@ -71,8 +71,8 @@ test('with the probe filter forced on, lookups give the same answers', () => {
           Uint32Array.from(entries.map((e) => e[1])),
           Uint32Array.from(entries.map((e) => e[2] >>> 0)),
         ] as const;
-        const plain = new FingerprintTable(...arrays, { filter: false });
-        const filtered = new FingerprintTable(...arrays, { filter: true });
+        const plain = FingerprintTable.build(...arrays, { filter: false });
+        const filtered = FingerprintTable.build(...arrays, { filter: true });
         for (const [hi, lo] of [...entries.map((e) => [e[0], e[1]] as const), ...probes]) {
           assert.deepEqual(filtered.lookup(hi, lo), plain.lookup(hi, lo));
         }
@@ -92,13 +92,13 @@ test('a large table filters out nearly all absent keys and never a present one',
     hi[i] = next();
     lo[i] = next();
   }
-  const t = new FingerprintTable(hi, lo, null);
+  const t = FingerprintTable.build(hi, lo, null);
   for (let i = 0; i < n; i++) assert.ok(t.mayContain(hi[i]!, lo[i]!), `entry ${i} filtered out`);
   let passed = 0;
   for (let i = 0; i < n; i++) if (t.mayContain(next(), next())) passed++;
   // Ten bits a key and three bits set in one block: about 1.6 % pass.
   assert.ok(passed / n < 0.03, `${passed} of ${n} absent keys passed the filter`);
   assert.ok(passed > 0, 'a filter that passes nothing is not a Bloom filter of this size');
-  const small = new FingerprintTable(hi.subarray(0, 100), lo.subarray(0, 100), null);
+  const small = FingerprintTable.build(hi.subarray(0, 100), lo.subarray(0, 100), null);
   assert.equal(small.mayContain(1, 2), true, 'small tables have no filter');
 });

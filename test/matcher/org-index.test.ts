@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeBundle } from '../../src/bundle/format.js';
+import { deriveKeys, generateKey } from '../../src/keys/org-key.js';
+import { FILTER_MIN_ENTRIES } from '../../src/matcher/fingerprint-table.js';
+import { loadOrgIndex, orgIndexFromShared, shareOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
+import { syntheticBundle } from '../support/bundles.js';
+
+const key = generateKey();
+// Above FILTER_MIN_ENTRIES, so the identifier table has its probe filter too.
+const n = FILTER_MIN_ENTRIES + 4_000;
+const bytes = encodeBundle(syntheticBundle('clinic-a', n, 3, deriveKeys(key).kcv));
+const options = { where: 'test', watchTerms: ['Lakeside Therapy Centre'] };
+
+/** Every typed array of an index: the bundle's and the tables'. */
+function arraysOf(o: OrgIndex): [string, ArrayBufferView][] {
+  const b = o.bundle;
+  const named: [string, ArrayBufferView][] = [
+    ['canary', b.canary],
+    ['ids.hi', b.ids.hi],
+    ['ids.rec', b.ids.rec],
+    ['ids.field', b.ids.field],
+    ['corro.start', b.corro.start],
+    ['winnow.hi', b.winnow.hi],
+    ['simhash.has', b.simhash.has],
+  ];
+  for (const [t, table] of [['ids', o.ids], ['winnow', o.winnow]] as const) {
+    const p = table.parts;
+    named.push([`${t}.next`, p.next], [`${t}.slots`, p.slots], [`${t}.filter`, p.filter]);
+  }
+  return named;
+}
+
+describe('organization index shared with worker threads', () => {
+  const plain = loadOrgIndex(bytes, key, options);
+  const sharedOptions = { ...options, shared: true };
+  const shared = loadOrgIndex(bytes, key, sharedOptions);
+  // What a worker receives: a structured clone, as postMessage and workerData make.
+  const adopted = orgIndexFromShared(structuredClone(shareOrgIndex(shared, sharedOptions)));
+
+  it('is built on SharedArrayBuffer only when asked', () => {
+    assert.ok(plain.ids.parts.filter.length > 0, 'the identifier table has a filter');
+    for (const [name, a] of arraysOf(shared)) assert.ok(a.buffer instanceof SharedArrayBuffer, `${name} is shared`);
+    for (const [name, a] of arraysOf(plain)) assert.ok(!(a.buffer instanceof SharedArrayBuffer), `${name} is not shared`);
+  });
+
+  it('reaches the worker as the same memory, not a copy', () => {
+    const mine = shared.bundle.canary;
+    const theirs = adopted.bundle.canary;
+    assert.ok(theirs.buffer instanceof SharedArrayBuffer);
+    mine[0] = 1;
+    assert.equal(theirs[0], 1);
+    mine[0] = 0;
+    assert.equal(theirs[0], 0);
+  });
+
+  it('answers every lookup as an index loaded in the thread itself', () => {
+    const hi = plain.bundle.ids.hi;
+    // The loader drops the low halves once the table holds them; the bundle still has them.
+    const lo = syntheticBundle('clinic-a', n, 3).ids.lo;
+    for (let i = 0; i < n; i++) {
+      assert.equal(adopted.ids.find(hi[i]!, lo[i]!), plain.ids.find(hi[i]!, lo[i]!));
+      assert.equal(adopted.ids.find(hi[i]!, lo[i]!), i);
+      // A key off by one bit in either half is absent from both.
+      assert.equal(adopted.ids.find(hi[i]!, (lo[i]! ^ 1) >>> 0), plain.ids.find(hi[i]!, (lo[i]! ^ 1) >>> 0));
+      assert.equal(adopted.ids.find((hi[i]! ^ 0x8000) >>> 0, lo[i]!), plain.ids.find((hi[i]! ^ 0x8000) >>> 0, lo[i]!));
+    }
+    assert.equal(adopted.ids.size, n);
+    assert.equal(adopted.bundle.recordIds[n - 1], plain.bundle.recordIds[n - 1]);
+    assert.deepEqual(adopted.keys, plain.keys);
+    assert.ok(Object.isFrozen(adopted.keys));
+    assert.deepEqual(adopted.terms, plain.terms);
+    assert.deepEqual(
+      adopted.fields.map((f) => f.label),
+      plain.fields.map((f) => f.label),
+    );
+  });
+
+  it('rejects a wrong key before anything is shared', () => {
+    assert.throws(() => loadOrgIndex(bytes, generateKey(), sharedOptions), { code: 'LW_KEY_MISMATCH' });
+  });
+});
