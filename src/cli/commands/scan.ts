@@ -43,7 +43,7 @@ export function registerScan(program: Command): void {
     .option('--json', 'one JSON object per finding per line')
     .option('--bundle <file>', 'match against this bundle file instead of the store (needs --key)')
     .option('--key <file>', 'key file of the --bundle organization')
-    .option('--jobs <n>', "worker threads scanning files in parallel, or 'auto' for one per core (each holds every loaded index in memory)", '1')
+    .option('--jobs <n>', "worker threads scanning files in parallel, or 'auto' for one per core (all share one copy of the loaded indexes)", '1')
     .option('--no-store', 'do not record findings in the store')
     .option('--config <file>', 'config file (default config/leakwatch.yaml or LEAKWATCH_CONFIG)')
     .action(async (paths: string[], opts: ScanOpts) => {
