@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { extract } from '../../src/extract/extract.js';
+import type { DocumentSink } from '../../src/extract/types.js';
+import { openInput, SMALL_FILE_BYTES } from '../../src/scan/scan-files.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lw-scan-files-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function chunks(input: AsyncIterable<Uint8Array>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const c of input) out.push(Buffer.from(c));
+  return out;
+}
+
+/** Everything an extraction hands its sink, in order. */
+async function extracted(input: AsyncIterable<Uint8Array>, name: string): Promise<string> {
+  const seen: unknown[] = [];
+  const sink: DocumentSink = {
+    begin: (ref) => seen.push(['begin', ref]),
+    part: (part) => seen.push(['part', part]),
+    end: (ref, meta) => seen.push(['end', ref, meta]),
+    issue: (issue) => seen.push(['issue', issue]),
+  };
+  await extract(input, name, sink);
+  return JSON.stringify(seen);
+}
+
+describe('scan input', () => {
+  it('reads a small file at once and a large one as a stream, with the same bytes', async () => {
+    const small = join(dir, 'small.csv');
+    const smallBytes = Buffer.from('hetu;nimi\n010101-123N;Virtanen Matti\n', 'utf8');
+    writeFileSync(small, smallBytes);
+    const one = await chunks(openInput(small));
+    assert.equal(one.length, 1);
+    assert.deepEqual(one[0], smallBytes);
+
+    const large = join(dir, 'large.txt');
+    const largeBytes = Buffer.alloc(SMALL_FILE_BYTES + 10, 'abc ');
+    writeFileSync(large, largeBytes);
+    const many = await chunks(openInput(large));
+    assert.ok(many.length > 1, 'streamed in pieces');
+    assert.deepEqual(Buffer.concat(many), largeBytes);
+
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    assert.deepEqual(await chunks(openInput(empty)), []);
+  });
+
+  it('gives the extractors exactly what the stream gave them', async () => {
+    const file = join(dir, 'rows.csv');
+    writeFileSync(file, 'name;email\nMatti Virtanen;matti@example.org\nLiisa Laine;liisa@example.net\n');
+    assert.equal(await extracted(openInput(file), file), await extracted(createReadStream(file), file));
+  });
+
+  it('reports a missing file or a folder as the stream did', async () => {
+    await assert.rejects(chunks(openInput(join(dir, 'missing.txt'))), { code: 'ENOENT' });
+    const sub = join(dir, 'folder');
+    mkdirSync(sub);
+    await assert.rejects(chunks(openInput(sub)), { code: 'EISDIR' });
+  });
+});
