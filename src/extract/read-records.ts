@@ -4,6 +4,7 @@
  * name the file and the place (line or row), never a cell value.
  */
 import { createReadStream } from 'node:fs';
+import { openInput } from './open-input.js';
 import { readFile, stat } from 'node:fs/promises';
 import { LeakwatchError } from '../errors.js';
 import { ByteSource } from './byte-source.js';
@@ -258,7 +259,7 @@ export async function readDocumentText(path: string): Promise<string> {
   const issues: ExtractIssue[] = [];
   let mediaType = '';
   try {
-    await extract(createReadStream(path), path, {
+    await extract(openInput(path), path, {
       begin: (ref) => {
         if (ref.entry.length === 0) mediaType = ref.mediaType;
       },

@@ -1,7 +1,7 @@
 /** `leakwatch inspect PATH...`: census of identifier types, never values. */
 import type { Command } from 'commander';
-import { createReadStream } from 'node:fs';
 import { extract } from '../../extract/extract.js';
+import { openInput } from '../../extract/open-input.js';
 import { CensusSink, type CensusHit } from '../../scan/census.js';
 import { expandPaths } from '../../scan/walk.js';
 
@@ -25,7 +25,7 @@ export function registerInspect(program: Command): void {
           },
           onIssue: (i) => process.stderr.write(`leakwatch: ${i.code}: ${[i.ref.source, ...i.ref.entry].join(' > ')}: ${i.message}\n`),
         });
-        await extract(createReadStream(file, { highWaterMark: 1 << 20 }), file, sink);
+        await extract(openInput(file), file, sink);
       }
       if (!opts.json) {
         if (counts.size === 0) process.stdout.write('no identifiers found\n');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { extract } from '../../src/extract/extract.js';
 import type { DocumentSink } from '../../src/extract/types.js';
-import { openInput, SMALL_FILE_BYTES } from '../../src/scan/scan-files.js';
+import { openInput, SMALL_FILE_BYTES } from '../../src/extract/open-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-scan-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

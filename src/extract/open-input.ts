@@ -1,0 +1,47 @@
+/**
+ * A file's bytes for the extractors: every command that reads files one by
+ * one (scan, inspect, enrollment's documents) opens them here.
+ */
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+
+/**
+ * Regular files up to this size are read in one synchronous call. Through a
+ * read stream, each file cost several round trips through libuv's thread pool
+ * and a 1 MiB buffer: a folder of 5,000 small notes (9.6 MB) took 4.2–4.9 s to
+ * scan that way against 1.2–1.3 s read at once (same findings).
+ */
+export const SMALL_FILE_BYTES = 1 << 20;
+
+/** The file's bytes: at once when it is a small regular file, else as a stream (which reports open and read errors as before). */
+export function openInput(file: string): AsyncIterable<Uint8Array> {
+  const stream = () => createReadStream(file, { highWaterMark: 1 << 20 });
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return stream();
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > SMALL_FILE_BYTES) return stream();
+    // One byte more than its size shows a file that grew since: that one is streamed.
+    // Its own memory, not the shared pool of small Buffers.
+    const buf = Buffer.allocUnsafeSlow(st.size + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    if (n > st.size) return stream();
+    const bytes = buf.subarray(0, n);
+    return (async function* () {
+      // An empty file yields nothing, as its stream did.
+      if (bytes.length > 0) yield bytes;
+    })();
+  } catch {
+    return stream();
+  } finally {
+    closeSync(fd);
+  }
+}
