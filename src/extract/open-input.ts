@@ -2,7 +2,7 @@
  * A file's bytes for the extractors: every command that reads files one by
  * one (scan, inspect, enrollment's documents) opens them here.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
  * Regular files up to this size are read in one synchronous call. Through a
@@ -17,7 +17,8 @@ export function openInput(file: string): AsyncIterable<Uint8Array> {
   const stream = () => createReadStream(file, { highWaterMark: 1 << 20 });
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking, so that a named pipe without a writer cannot stall the thread here; it gets the stream.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return stream();
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,24 @@ describe('scan input', () => {
     const file = join(dir, 'rows.csv');
     writeFileSync(file, 'name;email\nMatti Virtanen;matti@example.org\nLiisa Laine;liisa@example.net\n');
     assert.equal(await extracted(openInput(file), file), await extracted(createReadStream(file), file));
+  });
+
+  it('does not block on a named pipe without a writer, and streams what is written to it', { timeout: 20_000 }, async () => {
+    const fifo = join(dir, 'pipe');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    // First in a child with a deadline: a blocking open would hang the thread, and this test with it.
+    const module = new URL('../../src/extract/open-input.ts', import.meta.url).href;
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `const { openInput } = await import(${JSON.stringify(module)}); openInput(process.argv[1]); console.log('returned'); process.exit(0);`, fifo],
+      { encoding: 'utf8', timeout: 15_000 },
+    );
+    assert.equal(child.stdout.trim(), 'returned', child.stderr);
+    const input = openInput(fifo);
+    const writer = spawn('sh', ['-c', 'printf hello > "$0"', fifo], { stdio: 'ignore' });
+    const exited = new Promise((r) => writer.once('exit', r));
+    assert.equal(Buffer.concat(await chunks(input)).toString(), 'hello');
+    assert.equal(await exited, 0);
   });
 
   it('reports a missing file or a folder as the stream did', async () => {
