@@ -16,17 +16,15 @@ import { runInNewContext } from 'node:vm';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { Zip, ZipDeflate } from 'fflate';
-import { CLINIC_MAPPING_YAML, finnishDate, makeFiller, makeNotes, makePatients, reformatPhone, reverseName, type Patient } from '../src/demo/synthetic-clinic.js';
-import { enroll } from '../src/enroll/enroll.js';
-import { parseMapping } from '../src/enroll/mapping.js';
+import { finnishDate, makeFiller, makeNotes, makePatients, reformatPhone, reverseName, type Patient } from '../src/demo/synthetic-clinic.js';
 import { generateKey } from '../src/keys/org-key.js';
 import { createRng } from '../src/matcher/identifiers/synthetic.js';
 import { loadOrgIndex } from '../src/matcher/org-index.js';
 import { scanPathsParallel } from '../src/scan/parallel-scan.js';
 import { scanPaths } from '../src/scan/scan-files.js';
 import { Store } from '../src/store/store.js';
+import { csvLine, enrollClinic, writePatientsCsv } from './lib/clinic.js';
 import { printTable } from './lib/print-table.js';
 
 const args = process.argv.slice(2);
@@ -42,9 +40,6 @@ const CORPUS_BYTES = Math.round(1_000_000_000 * scale);
 const mb = (b: number) => (b / 1e6).toFixed(1);
 const secs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
-function csvLine(cells: string[], d = ','): string {
-  return cells.map((c) => (c.includes(d) || c.includes('"') ? `"${c.replace(/"/g, '""')}"` : c)).join(d);
-}
 
 async function writeStreamed(path: string, target: number, next: () => string): Promise<number> {
   const out = createWriteStream(path);
@@ -128,10 +123,7 @@ async function main(): Promise<void> {
   let t0 = process.hrtime.bigint();
   // Generated data is dropped before the scan (see step 5), so these are nullable.
   let patients: Patient[] | null = makePatients(N_RECORDS, 101);
-  const rec = createWriteStream(join(dir, 'patients.csv'));
-  rec.write('patient_id,hetu,full_name,email,phone,birth_date,mrn\n');
-  for (const p of patients) rec.write(`${csvLine([p.patient_id, p.hetu, p.full_name, p.email, p.phone, p.birth_date, p.mrn])}\n`);
-  await new Promise<void>((r) => rec.end(() => r()));
+  await writePatientsCsv(join(dir, 'patients.csv'), patients);
   let notes: ReturnType<typeof makeNotes> | null = makeNotes(N_NOTES, 102, 220);
   for (const n of notes) writeFileSync(join(dir, n.ref), n.text);
   console.log(`generated org data in ${secs(t0).toFixed(1)} s`);
@@ -139,14 +131,7 @@ async function main(): Promise<void> {
   // 2. Enroll.
   const key = generateKey();
   t0 = process.hrtime.bigint();
-  const header = await enroll({
-    org: 'bench-org',
-    key,
-    mapping: parseMapping(parseYaml(CLINIC_MAPPING_YAML), 'mapping'),
-    recordFiles: [join(dir, 'patients.csv')],
-    documentsDir: join(dir, 'notes'),
-    out: join(dir, 'bench.lwb'),
-  });
+  const header = await enrollClinic('bench-org', key, dir, join(dir, 'bench.lwb'));
   const enrollS = secs(t0);
   const bundleBytes = statSync(join(dir, 'bench.lwb')).size;
   const store = Store.open(join(dir, 'var'));
@@ -181,8 +166,7 @@ async function main(): Promise<void> {
 
   // 5. Scan, one core, kind by kind (so the table can show where the time goes); with --repeat N,
   // N times per kind, keeping the fastest run of each kind (findings must not differ between runs).
-  const repeatAt = args.indexOf('--repeat');
-  const repeat = repeatAt >= 0 ? Math.max(1, Number(args[repeatAt + 1]) | 0) : 1;
+  const repeat = Math.max(1, Number(opt('repeat', '1')) | 0);
   let findings = 0;
   let documents = 0;
   let scan1 = 0;
@@ -215,7 +199,7 @@ async function main(): Promise<void> {
     perKind.push([kind, bytes, best]);
   }
 
-  // 6. Scan, all cores: what `leakwatch scan --jobs auto` does (one worker thread per core, each with its own index).
+  // 6. Scan, all cores: what `leakwatch scan --jobs auto` does (one worker thread per core, all sharing one index).
   const cores = availableParallelism();
   const names = corpusNames;
   let parallelFindings = 0;

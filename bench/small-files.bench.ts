@@ -12,14 +12,12 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { CLINIC_MAPPING_YAML, makeFiller, makeNotes, makePatients } from '../src/demo/synthetic-clinic.js';
-import { enroll } from '../src/enroll/enroll.js';
-import { parseMapping } from '../src/enroll/mapping.js';
+import { makeFiller, makeNotes, makePatients } from '../src/demo/synthetic-clinic.js';
 import { generateKey } from '../src/keys/org-key.js';
 import { createRng } from '../src/matcher/identifiers/synthetic.js';
 import { loadOrgIndex } from '../src/matcher/org-index.js';
 import { scanPaths } from '../src/scan/scan-files.js';
+import { enrollClinic, writePatientsCsv } from './lib/clinic.js';
 import { printTable } from './lib/print-table.js';
 
 const args = process.argv.slice(2);
@@ -41,21 +39,11 @@ async function main(): Promise<void> {
 
   // The clinic: records plus half as many notes as files, all enrolled.
   const patients = makePatients(RECORDS, 301);
-  writeFileSync(
-    join(dir, 'patients.csv'),
-    `patient_id,hetu,full_name,email,phone,birth_date,mrn\n${patients.map((p) => [p.patient_id, p.hetu, p.full_name, p.email, p.phone, p.birth_date, p.mrn].join(',')).join('\n')}\n`,
-  );
+  await writePatientsCsv(join(dir, 'patients.csv'), patients);
   const notes = makeNotes(Math.ceil(FILES / 2), 302, 220);
   for (const n of notes) writeFileSync(join(dir, n.ref), n.text);
   const key = generateKey();
-  await enroll({
-    org: 'small-files-org',
-    key,
-    mapping: parseMapping(parseYaml(CLINIC_MAPPING_YAML), 'mapping'),
-    recordFiles: [join(dir, 'patients.csv')],
-    documentsDir: join(dir, 'notes'),
-    out: join(dir, 'bundle.lwb'),
-  });
+  await enrollClinic('small-files-org', key, dir, join(dir, 'bundle.lwb'));
   const org = loadOrgIndex(readFileSync(join(dir, 'bundle.lwb')), key, { where: 'bench' });
 
   // The leak: the enrolled notes and as many unrelated ones, one file each; and all of them in one file.

@@ -8,7 +8,7 @@ import { closeSync, constants, createReadStream, fstatSync, openSync, readSync }
  * Regular files up to this size are read in one synchronous call. Through a
  * read stream, each file cost several round trips through libuv's thread pool
  * and a 1 MiB buffer: a folder of 5,000 small notes (9.6 MB) took 4.2–4.9 s to
- * scan that way against 1.2–1.3 s read at once (same findings).
+ * scan that way against 1.2–1.5 s read at once (same findings).
  */
 export const SMALL_FILE_BYTES = 1 << 20;
 

@@ -4,7 +4,6 @@
  * name the file and the place (line or row), never a cell value.
  */
 import { createReadStream } from 'node:fs';
-import { openInput } from './open-input.js';
 import { readFile, stat } from 'node:fs/promises';
 import { LeakwatchError } from '../errors.js';
 import { ByteSource } from './byte-source.js';
@@ -14,6 +13,7 @@ import { detectType, extensionOf, PREFIX_BYTES } from './detect.js';
 import { extract } from './extract.js';
 import { flattenObject } from './json-flatten.js';
 import { JsonSplitter } from './json-splitter.js';
+import { openInput } from './open-input.js';
 import { decodeStream } from './text-stream.js';
 import { DEFAULT_LIMITS, type ExtractIssue } from './types.js';
 import { openXlsx, selectSheet } from './xlsx-reader.js';

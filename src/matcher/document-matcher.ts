@@ -262,17 +262,17 @@ export class DocumentMatcher implements DocumentSink {
    * gives the row offsets of a batch, else within PROXIMITY_CHARS.
    */
   #detect(doc: DocState, text: string, from: number, rowStarts: Int32Array | null): void {
-    const orgs = this.#deps.orgs;
-    const batch = sharedBatch;
     try {
-      this.#detectGroups(doc, text, from, rowStarts, orgs, batch);
+      this.#detectGroups(doc, text, from, rowStarts);
     } finally {
       // Also after a throw: no candidate (or key bytes) of this text may reach the next one.
-      batch.clear();
+      sharedBatch.clear();
     }
   }
 
-  #detectGroups(doc: DocState, text: string, from: number, rowStarts: Int32Array | null, orgs: readonly OrgIndex[], batch: CandidateBatch): void {
+  #detectGroups(doc: DocState, text: string, from: number, rowStarts: Int32Array | null): void {
+    const orgs = this.#deps.orgs;
+    const batch = sharedBatch;
     for (const g of this.#groups) {
       // First every candidate's scan key, then per organization all hashes, then all lookups:
       // tight loops instead of a hash and a cache miss between regex steps.
