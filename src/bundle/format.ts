@@ -7,13 +7,27 @@
  * Layout (little-endian): "LWBUNDLE" | u32 version | u32 header length |
  * header JSON | u32 section count | sections (u16 name length, name, u32 byte
  * length, bytes) | SHA-256 of everything before it.
+ *
+ * The encoder puts a padding section (name PAD_SECTION, zero bytes) before any
+ * section whose bytes would not start at a multiple of 8 from the file's start,
+ * so that the decoder can use the typed arrays where they lie in the file
+ * instead of copying them (a million-record bundle is 165 MB). Decoders that
+ * do not know this ignore the padding, as they ignore any unknown section; a
+ * bundle without it still decodes, with copies.
  */
 import { createHash } from 'node:crypto';
 import { LeakwatchError } from '../errors.js';
 import type { IdentifierTypeName } from '../matcher/identifiers/types.js';
+import { isSorted } from '../matcher/fingerprint-table.js';
 
 export const BUNDLE_MAGIC = 'LWBUNDLE';
 export const BUNDLE_VERSION = 1;
+/** Name of the sections that only align the next one. */
+const PAD_SECTION = 'pad';
+/** Sections' bytes start at a multiple of this from the start of the file. */
+const SECTION_ALIGN = 8;
+/** The sections read as 32-bit arrays (views of them need 4-byte alignment). */
+const U32_SECTIONS = ['ids.hi', 'ids.lo', 'ids.rec', 'corro.start', 'corro.hi', 'corro.lo', 'doc_fp_count', 'winnow.hi', 'winnow.lo', 'winnow.doc', 'simhash.hi', 'simhash.lo'];
 
 /** One mapped field, as enrollment interpreted it (no values). */
 export interface BundleField {
@@ -106,15 +120,32 @@ export function encodeBundle(b: Bundle): Buffer {
     x.writeUInt32LE(n);
     return x;
   };
-  parts.push(Buffer.from(BUNDLE_MAGIC, 'ascii'), u32(BUNDLE_VERSION), u32(header.length), header, u32(sections.length));
-  for (const [name, bytes] of sections) {
+  const entry = (name: string, bytes: Uint8Array): Uint8Array[] => {
     const n = Buffer.from(name, 'ascii');
     const len = Buffer.alloc(2);
     len.writeUInt16LE(n.length);
-    parts.push(len, n, u32(bytes.byteLength), bytes);
+    return [len, n, u32(bytes.byteLength), bytes];
+  };
+  // Section entries with padding in front where needed; the count written before them includes the padding.
+  let at = 8 + 4 + 4 + header.length + 4;
+  let count = 0;
+  const body: Uint8Array[] = [];
+  for (const [name, bytes] of sections) {
+    const misaligned = (at + 2 + name.length + 4) % SECTION_ALIGN;
+    if (misaligned !== 0) {
+      // A padding entry of k bytes moves the section by 2 + PAD_SECTION.length + 4 + k.
+      const k = (((SECTION_ALIGN - misaligned - 2 - PAD_SECTION.length - 4) % SECTION_ALIGN) + SECTION_ALIGN) % SECTION_ALIGN;
+      body.push(...entry(PAD_SECTION, new Uint8Array(k)));
+      at += 2 + PAD_SECTION.length + 4 + k;
+      count++;
+    }
+    body.push(...entry(name, bytes));
+    at += 2 + name.length + 4 + bytes.byteLength;
+    count++;
   }
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  parts.push(Buffer.from(BUNDLE_MAGIC, 'ascii'), u32(BUNDLE_VERSION), u32(header.length), header, u32(count), ...body);
+  const all = Buffer.concat(parts);
+  return Buffer.concat([all, createHash('sha256').update(all).digest()]);
 }
 
 function invalid(where: string, what: string): LeakwatchError {
@@ -145,9 +176,13 @@ export function decodeBundleHeader(buf: Buffer, where: string): BundleHeader {
 }
 
 /**
- * Parses and integrity-checks a bundle. Typed arrays are copied so they are
- * aligned; with `shared`, onto SharedArrayBuffer, so that worker threads can
- * be handed them without a copy each.
+ * Parses and integrity-checks a bundle. The typed arrays are views of `buf`
+ * where every section is aligned in it (bundles from this encoder, in a buffer
+ * of their own); otherwise, and always with `shared`, they are copies (with
+ * `shared`, onto SharedArrayBuffer, so that worker threads can be handed them
+ * without a copy each). Either way `buf` itself is never written: fingerprint
+ * arrays not in key order, which the loader's tables sort in place, are
+ * always copies.
  */
 export function decodeBundle(buf: Buffer, where: string, options: { shared?: boolean } = {}): Bundle {
   try {
@@ -190,22 +225,31 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     out.set(s);
     return out;
   };
+  // Views only when no section needs a copy: a single copied section would leave the whole buffer held by the rest.
+  const inPlace = !shared && U32_SECTIONS.every((name) => (sections.get(name)?.byteOffset ?? 0) % 4 === 0);
   const u32 = (name: string): Uint32Array => {
     const s = raw(name);
     if (s.byteLength % 4) throw invalid(where, `section ${name} length`);
-    return new Uint32Array(copy(s).buffer);
+    return inPlace ? new Uint32Array(s.buffer, s.byteOffset, s.byteLength / 4) : new Uint32Array(copy(s).buffer);
   };
-  const u8 = (name: string): Uint8Array => copy(raw(name));
+  const u8 = (name: string): Uint8Array => (inPlace ? raw(name) : copy(raw(name)));
+  /** Fingerprint arrays for a table, copied when the table will have to sort them (see above). */
+  const keyed = <T extends { hi: Uint32Array; lo: Uint32Array }>(arrays: T): T => {
+    if (!inPlace || isSorted(arrays.hi, arrays.lo)) return arrays;
+    const out = { ...arrays };
+    for (const k of Object.keys(out) as (keyof T)[]) out[k] = (out[k] as Uint8Array | Uint32Array).slice() as T[keyof T];
+    return out;
+  };
   const json = (name: string): string[] => JSON.parse(Buffer.from(raw(name)).toString('utf8')) as string[];
   const b: Bundle = {
     header,
     recordIds: json('record_ids'),
     canary: u8('canary'),
-    ids: { hi: u32('ids.hi'), lo: u32('ids.lo'), rec: u32('ids.rec'), field: u8('ids.field') },
+    ids: keyed({ hi: u32('ids.hi'), lo: u32('ids.lo'), rec: u32('ids.rec'), field: u8('ids.field') }),
     corro: { start: u32('corro.start'), hi: u32('corro.hi'), lo: u32('corro.lo'), field: u8('corro.field') },
     docRefs: json('doc_refs'),
     docFpCount: u32('doc_fp_count'),
-    winnow: { hi: u32('winnow.hi'), lo: u32('winnow.lo'), doc: u32('winnow.doc') },
+    winnow: keyed({ hi: u32('winnow.hi'), lo: u32('winnow.lo'), doc: u32('winnow.doc') }),
     simhash: { hi: u32('simhash.hi'), lo: u32('simhash.lo'), has: u8('simhash.has') },
   };
   const n = b.recordIds.length;

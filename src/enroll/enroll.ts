@@ -9,7 +9,7 @@ import { LeakwatchError } from '../errors.js';
 import { encodeBundle, BUNDLE_VERSION, type Bundle, type BundleHeader } from '../bundle/format.js';
 import { readDocumentText, readRecords } from '../extract/read-records.js';
 import { deriveKeys } from '../keys/org-key.js';
-import { FingerprintTable } from '../matcher/fingerprint-table.js';
+import { FingerprintTable, sortByKey } from '../matcher/fingerprint-table.js';
 import { GrowableU32, GrowableU8 } from '../matcher/growable.js';
 import { nameTokens } from '../matcher/identifiers/name.js';
 import { IdentifierHasher } from '../matcher/keyed-identifier.js';
@@ -155,11 +155,14 @@ export async function enroll(opts: EnrollOptions): Promise<BundleHeader> {
       invalid_values: invalid,
     },
   };
+  const idArrays = { hi: ids.hi.toArray(), lo: ids.lo.toArray(), rec: ids.rec.toArray(), field: ids.field.toArray() };
+  // In key order, as the loader's tables keep them (and the document fingerprints already are).
+  sortByKey(idArrays.hi, idArrays.lo, [idArrays.rec, idArrays.field]);
   const bundle: Bundle = {
     header,
     recordIds,
     canary: canary.toArray(),
-    ids: { hi: ids.hi.toArray(), lo: ids.lo.toArray(), rec: ids.rec.toArray(), field: ids.field.toArray() },
+    ids: idArrays,
     corro,
     docRefs: docs.refs,
     docFpCount: winnow.docFpCount,
@@ -283,31 +286,32 @@ async function fingerprintDocuments(
   return { refs, hi: hi.toArray(), lo: lo.toArray(), doc: doc.toArray(), simhash: { hi: sh.hi.toArray(), lo: sh.lo.toArray(), has: sh.has.toArray() } };
 }
 
-/** Removes fingerprints shared by at least `minDocs` documents (templates) and counts the rest per document. */
+/**
+ * Removes fingerprints shared by at least `minDocs` documents (templates) and counts the rest per document.
+ * The fingerprints come back in key order (the table's), which is also the order a scan's loader sorts them into.
+ */
 function dropBoilerplate(docs: DocFingerprints, minDocs: number) {
   const n = docs.hi.length;
   const table = FingerprintTable.build(docs.hi, docs.lo, docs.doc);
-  const drop = new Uint8Array(n);
   let boilerplate = 0;
-  for (let i = 0; i < n; i++) {
-    if (table.find(docs.hi[i]!, docs.lo[i]!) !== i) continue;
-    let count = 0;
-    for (let e = i; e !== -1; e = table.nextOf(e)) count++;
-    if (count >= minDocs) {
-      boilerplate++;
-      for (let e = i; e !== -1; e = table.nextOf(e)) drop[e] = 1;
-    }
-  }
   const docFpCount = new Uint32Array(docs.refs.length);
   const hi = new GrowableU32();
   const lo = new GrowableU32();
   const doc = new GrowableU32();
-  for (let i = 0; i < n; i++) {
-    if (drop[i]) continue;
-    hi.push(docs.hi[i]!);
-    lo.push(docs.lo[i]!);
-    doc.push(docs.doc[i]!);
-    docFpCount[docs.doc[i]!]!++;
+  for (let first = 0; first < n; ) {
+    // Entries with one key are adjacent: [first, end).
+    let end = first + 1;
+    while (table.nextOf(end - 1) !== -1) end++;
+    if (end - first >= minDocs) boilerplate++;
+    else {
+      for (let e = first; e < end; e++) {
+        hi.push(table.hiOf(e));
+        lo.push(table.loOf(e));
+        doc.push(table.valueOf(e));
+        docFpCount[table.valueOf(e)]!++;
+      }
+    }
+    first = end;
   }
   return { hi: hi.toArray(), lo: lo.toArray(), doc: doc.toArray(), docFpCount, boilerplate };
 }

@@ -1,39 +1,47 @@
 /**
- * An immutable open-addressing hash table from 64-bit fingerprints to 32-bit
- * values, built for millions of entries in bounded memory and lookups with no
- * allocation.
+ * An immutable table from 64-bit fingerprints to 32-bit values, built for
+ * millions of entries in little memory and lookups with no allocation.
  *
- * Layout, chosen for the scan's common case (a candidate that is not
- * enrolled): each slot holds one distinct key's low half and its first entry,
- * side by side, so a miss costs one random memory access (plus a short linear
- * probe, usually in the same cache line) instead of one into the slot array
- * and two more into the key arrays. The high half picks the slot and is
- * confirmed from the entry arrays only when the low half already matched.
- * Entries with the same key are chained, so a key shared by many entries
- * (template text) costs one slot.
+ * Layout: the entries sorted by key (high half, then low half) in two arrays
+ * of halves, under a bucket directory. Keyed fingerprints are uniform, so the
+ * high half's top bits spread the keys evenly over buckets of BUCKET_ENTRIES
+ * entries on average; a bucket's halves lie together in one cache line of each
+ * array, and the directory (one word per bucket) is small enough to stay
+ * mostly in the CPU's cache. Entries with the same key are adjacent, in the
+ * order they were given, so `nextOf` needs no chain array.
+ *
+ * The arrays are the caller's, sorted in place: enrollment writes a bundle's
+ * fingerprints already in key order (`sortByKey`), so loading one checks the
+ * order in a sequential pass and keeps the decoded arrays, without a copy or a
+ * hash of every entry into a slot array far larger than the caches. Arrays in
+ * any other order are sorted first: a counting sort on the bucket, then a sort
+ * of each bucket (a few entries), linear time. Arrays that run parallel to the
+ * entries (a record index, a field index) are passed as `carry` and move with
+ * them.
  *
  * Large tables (FILTER_MIN_ENTRIES or more) also get a blocked Bloom filter
- * of FILTER_BITS_PER_KEY bits per distinct key, probed before the slots: at a
- * million records the slot array is far larger than the CPU's caches, so every
- * miss (nearly every candidate a scan looks up) is a trip to main memory, while
- * the filter is small enough to stay mostly cached and answers "absent" for all
- * but ~1-2 % of them from one cache line (docs/performance.md has the figures).
+ * of FILTER_BITS_PER_KEY bits per distinct key, probed before the directory:
+ * at a million records nearly every candidate a scan looks up is absent, and
+ * the filter answers "absent" for all but ~1-2 % of them from one cache line
+ * (docs/performance.md has the figures).
  *
- * Memory: 8 bytes per slot at a load of at most LOAD (~14.5 bytes per distinct
- * key), plus 4 bytes per entry for the chain, plus the filter (~1.25 bytes per
- * distinct key, large tables only), plus the caller's `hi` array and `val`
- * (none when values are entry indices).
+ * Memory: 8 bytes per entry for the key, about 4/BUCKET_ENTRIES for the
+ * directory, the filter (~1.25 bytes per distinct key, large tables only),
+ * plus the caller's `val` (none when values are entry positions) and carried
+ * arrays.
  */
 
-/** Highest fraction of slots in use (linear probing: ~3 probes per miss at 0.55). */
-const LOAD = 0.55;
+/** Average entries per directory bucket: a bucket's halves (16 bytes in each array) mostly lie in one cache line. */
+const BUCKET_ENTRIES = 4;
 const TWO_32 = 4294967296;
-/** Tables with fewer entries than this have no filter (their slots stay cached anyway). */
+/** Tables with fewer entries than this have no filter (their keys stay cached anyway). */
 export const FILTER_MIN_ENTRIES = 1 << 16;
 /** Filter size per distinct key; with three bits set per key in one 64-byte block, ~1.6 % of absent keys pass. */
 const FILTER_BITS_PER_KEY = 10;
 /** 32-bit words per filter block (one 64-byte cache line). */
 const BLOCK_WORDS = 16;
+/** Buckets up to this size are sorted by insertion; larger ones (many copies of a key) by the built-in sort. */
+const INSERTION_MAX = 32;
 
 /**
  * Everything a table is made of: plain typed arrays, so that a table built once
@@ -41,10 +49,12 @@ const BLOCK_WORDS = 16;
  * `shared`) and used there without building it again.
  */
 export interface FingerprintTableParts {
+  /** The keys' halves, in key order. */
   hi: Uint32Array;
+  lo: Uint32Array;
   val: Uint32Array | null;
-  next: Int32Array;
-  slots: Uint32Array;
+  /** Bucket b holds entries dir[b] .. dir[b + 1] - 1. */
+  dir: Uint32Array;
   filter: Int32Array;
 }
 
@@ -54,11 +64,13 @@ export interface FingerprintTableOptions {
   filter?: boolean;
   /** Allocate the table's own arrays on SharedArrayBuffer, for `parts` to be shared with worker threads. */
   shared?: boolean;
+  /** Arrays parallel to the entries, reordered in place as the entries are (entry i of the table is element i of each). */
+  carry?: readonly (Uint32Array | Uint8Array)[];
 }
 
-/** Slot for a key's high half: a multiply maps 32 bits onto [0, cap) without a power-of-two size. */
-function home(hi: number, cap: number): number {
-  return Math.floor((hi * cap) / TWO_32);
+/** Directory bucket of a key's high half: a multiply maps 32 bits onto [0, buckets) without a power-of-two size. */
+function bucketOf(hi: number, buckets: number): number {
+  return Math.floor((hi * buckets) / TWO_32);
 }
 
 /** First word of the key's filter block: the high half picks the block, the low half the bits. */
@@ -66,15 +78,97 @@ function filterBlock(hi: number, blocks: number): number {
   return Math.floor((hi * blocks) / TWO_32) * BLOCK_WORDS;
 }
 
+/** Directory size for a table of `entries`. */
+function bucketsFor(entries: number): number {
+  return Math.max(1, Math.ceil(entries / BUCKET_ENTRIES));
+}
+
+/** Fills `dir` (zeroed, one more word than buckets) with each bucket's first position in key order. */
+function directory(hi: Uint32Array, dir: Uint32Array): Uint32Array {
+  const buckets = dir.length - 1;
+  for (let i = 0; i < hi.length; i++) dir[bucketOf(hi[i]!, buckets) + 1]!++;
+  for (let b = 0; b < buckets; b++) dir[b + 1]! += dir[b]!;
+  return dir;
+}
+
+/** Whether the keys ascend (high half, then low half): the order `build` keeps and `sortByKey` makes. */
+export function isSorted(hi: Uint32Array, lo: Uint32Array): boolean {
+  for (let i = 1; i < hi.length; i++) {
+    if (hi[i - 1]! > hi[i]! || (hi[i - 1] === hi[i] && lo[i - 1]! > lo[i]!)) return false;
+  }
+  return true;
+}
+
+/**
+ * Sorts parallel arrays in place by key (high half, then low half), equal keys
+ * in their given order, the `carry` arrays along. Enrollment stores its
+ * fingerprints this way, so that loading them takes `build`'s sequential path.
+ *
+ * A counting sort on the directory bucket writes each key into its bucket's
+ * next place; then each bucket, whose few keys lie together, is sorted.
+ */
+export function sortByKey(hi: Uint32Array, lo: Uint32Array, carry: readonly (Uint32Array | Uint8Array)[]): void {
+  if (isSorted(hi, lo)) return;
+  const n = hi.length;
+  const dir = directory(hi, new Uint32Array(bucketsFor(n) + 1));
+  const buckets = dir.length - 1;
+  const fill = dir.slice(0, buckets);
+  const h2 = new Uint32Array(n);
+  const l2 = new Uint32Array(n);
+  /** order[k]: the entry now at position k. */
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = fill[bucketOf(hi[i]!, buckets)]!++;
+    h2[k] = hi[i]!;
+    l2[k] = lo[i]!;
+    order[k] = i;
+  }
+  for (let b = 0; b < buckets; b++) {
+    const from = dir[b]!;
+    const to = dir[b + 1]!;
+    if (to - from <= INSERTION_MAX) {
+      // Insertion sort, moving the key and its entry together; equal keys never pass each other.
+      for (let j = from + 1; j < to; j++) {
+        const h = h2[j]!;
+        const l = l2[j]!;
+        const e = order[j]!;
+        let k = j;
+        for (; k > from && (h2[k - 1]! > h || (h2[k - 1] === h && l2[k - 1]! > l)); k--) {
+          h2[k] = h2[k - 1]!;
+          l2[k] = l2[k - 1]!;
+          order[k] = order[k - 1]!;
+        }
+        h2[k] = h;
+        l2[k] = l;
+        order[k] = e;
+      }
+    } else {
+      // Many copies of a few keys (template text): the built-in sort, with the position breaking ties.
+      const run = Array.from({ length: to - from }, (_, i) => from + i).sort((a, c) => h2[a]! - h2[c]! || l2[a]! - l2[c]! || a - c);
+      const moved = run.map((p) => [h2[p]!, l2[p]!, order[p]!] as const);
+      moved.forEach(([h, l, e], i) => {
+        h2[from + i] = h;
+        l2[from + i] = l;
+        order[from + i] = e;
+      });
+    }
+  }
+  hi.set(h2);
+  lo.set(l2);
+  for (const a of carry) {
+    const was = a.slice();
+    for (let k = 0; k < n; k++) a[k] = was[order[k]!]!;
+  }
+}
+
 /** An immutable table over parallel arrays (see the module comment); made by `build` or from another table's `parts`. */
 export class FingerprintTable {
   readonly size: number;
   readonly #hi: Uint32Array;
+  readonly #lo: Uint32Array;
   readonly #val: Uint32Array | null;
-  readonly #next: Int32Array;
-  /** Per slot: [low half of the key, first entry + 1 (0 = empty)]. */
-  readonly #slots: Uint32Array;
-  readonly #cap: number;
+  readonly #dir: Uint32Array;
+  readonly #buckets: number;
   /** Blocked Bloom filter over the distinct keys (empty: no filter). */
   readonly #filter: Int32Array;
   readonly #blocks: number;
@@ -83,49 +177,37 @@ export class FingerprintTable {
   constructor(parts: FingerprintTableParts) {
     this.size = parts.hi.length;
     this.#hi = parts.hi;
+    this.#lo = parts.lo;
     this.#val = parts.val;
-    this.#next = parts.next;
-    this.#slots = parts.slots;
-    this.#cap = parts.slots.length / 2;
+    this.#dir = parts.dir;
+    this.#buckets = parts.dir.length - 1;
     this.#filter = parts.filter;
     this.#blocks = parts.filter.length / BLOCK_WORDS;
   }
 
   /**
-   * Builds the table from parallel arrays; `hi` and `val` are kept (not
-   * copied), `lo` is not needed afterwards. `val` null means each entry's value
-   * is its own index.
+   * Builds the table over parallel arrays of the keys' halves and values,
+   * which it keeps (not copied, except onto SharedArrayBuffer when `shared`
+   * asks for that and they are not there yet). The arrays are sorted in place
+   * by key (see `sortByKey`), and every `carry` array with them; `val` null
+   * means each entry's value is its position in the table. Entries with the
+   * same key keep the order they were given in.
    */
   static build(hi: Uint32Array, lo: Uint32Array, val: Uint32Array | null, options: FingerprintTableOptions = {}): FingerprintTable {
-    if (hi.length !== lo.length || (val !== null && hi.length !== val.length)) throw new RangeError('fingerprint arrays differ in length');
     const n = hi.length;
+    const carry = [...(val ? [val] : []), ...(options.carry ?? [])];
+    if (lo.length !== n || carry.some((a) => a.length !== n)) throw new RangeError('fingerprint arrays differ in length');
+    sortByKey(hi, lo, carry);
     const bytes = (count: number): ArrayBuffer | SharedArrayBuffer => (options.shared ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
-    const next = new Int32Array(bytes(n)).fill(-1);
-    // Sized for every entry being distinct; duplicates only lower the load.
-    const cap = Math.max(16, Math.ceil(n / LOAD));
-    const slots = new Uint32Array(bytes(2 * cap));
-    // Chains keep entry order: each new duplicate goes behind the key's last entry.
-    const last = new Int32Array(n);
+    const own = (a: Uint32Array): Uint32Array => {
+      if (!options.shared || a.buffer instanceof SharedArrayBuffer) return a;
+      const copy = new Uint32Array(bytes(a.length));
+      copy.set(a);
+      return copy;
+    };
+    const dir = directory(hi, new Uint32Array(bytes(bucketsFor(n) + 1)));
     let distinct = 0;
-    for (let i = 0; i < n; i++) {
-      const h = hi[i]!;
-      const l = lo[i]!;
-      for (let s = home(h, cap); ; s = s + 1 === cap ? 0 : s + 1) {
-        const first = slots[2 * s + 1]!;
-        if (first === 0) {
-          slots[2 * s] = l;
-          slots[2 * s + 1] = i + 1;
-          last[i] = i;
-          distinct++;
-          break;
-        }
-        if (slots[2 * s] === l && hi[first - 1] === h) {
-          next[last[first - 1]!] = i;
-          last[first - 1] = i;
-          break;
-        }
-      }
-    }
+    for (let k = 0; k < n; k++) if (k === 0 || hi[k] !== hi[k - 1] || lo[k] !== lo[k - 1]) distinct++;
     const filtered = options.filter ?? n >= FILTER_MIN_ENTRIES;
     const blocks = filtered ? Math.max(1, Math.ceil((distinct * FILTER_BITS_PER_KEY) / (32 * BLOCK_WORDS))) : 0;
     const filter = new Int32Array(bytes(blocks * BLOCK_WORDS));
@@ -137,25 +219,30 @@ export class FingerprintTable {
       filter[b + ((l >>> 9) & 15)]! |= 1 << ((l >>> 13) & 31);
       filter[b + ((l >>> 18) & 15)]! |= 1 << ((l >>> 22) & 31);
     }
-    return new FingerprintTable({ hi, val, next, slots, filter });
+    return new FingerprintTable({ hi: own(hi), lo: own(lo), val: val && own(val), dir, filter });
   }
 
   /** The arrays this table is made of (shared memory when built with `shared`). */
   get parts(): FingerprintTableParts {
-    return { hi: this.#hi, val: this.#val, next: this.#next, slots: this.#slots, filter: this.#filter };
+    return { hi: this.#hi, lo: this.#lo, val: this.#val, dir: this.#dir, filter: this.#filter };
   }
 
-  /** Index of the first entry with this key, or -1. Walk the others with `nextOf`. */
+  /** Position of the first entry with this key, or -1. Walk the others with `nextOf`. */
   find(hi: number, lo: number): number {
     if (!this.mayContain(hi, lo)) return -1;
-    const slots = this.#slots;
-    let s = home(hi, this.#cap);
-    for (;;) {
-      const first = slots[2 * s + 1]!;
-      if (first === 0) return -1;
-      if (slots[2 * s] === lo && this.#hi[first - 1] === hi) return first - 1;
-      s = s + 1 === this.#cap ? 0 : s + 1;
+    const his = this.#hi;
+    const b = bucketOf(hi, this.#buckets);
+    const to = this.#dir[b + 1]!;
+    // Keys ascend within the bucket: stop at the first one above the key sought.
+    for (let e = this.#dir[b]!; e < to; e++) {
+      const h = his[e]!;
+      if (h === hi) {
+        const l = this.#lo[e]!;
+        if (l === lo) return e;
+        if (l > lo) return -1;
+      } else if (h > hi) return -1;
     }
+    return -1;
   }
 
   /** False when the filter proves the key absent; always true for a table without a filter. */
@@ -172,7 +259,18 @@ export class FingerprintTable {
 
   /** Next entry with the same key as entry `i`, or -1. */
   nextOf(i: number): number {
-    return this.#next[i]!;
+    const j = i + 1;
+    return j < this.size && this.#hi[j] === this.#hi[i] && this.#lo[j] === this.#lo[i] ? j : -1;
+  }
+
+  /** High half of entry `i`'s key. */
+  hiOf(i: number): number {
+    return this.#hi[i]!;
+  }
+
+  /** Low half of entry `i`'s key. */
+  loOf(i: number): number {
+    return this.#lo[i]!;
   }
 
   /** Value stored at entry `i`. */
@@ -183,12 +281,12 @@ export class FingerprintTable {
   /** All values stored under a key, in entry order. */
   lookup(hi: number, lo: number): number[] {
     const out: number[] = [];
-    for (let e = this.find(hi >>> 0, lo >>> 0); e !== -1; e = this.#next[e]!) out.push(this.valueOf(e));
+    for (let e = this.find(hi >>> 0, lo >>> 0); e !== -1; e = this.nextOf(e)) out.push(this.valueOf(e));
     return out;
   }
 
-  /** Bytes of the table's own arrays plus the `hi` and `val` arrays it keeps. */
+  /** Bytes of the arrays the table keeps: keys, values, directory and filter. */
   get byteLength(): number {
-    return this.#hi.byteLength + (this.#val?.byteLength ?? 0) + this.#next.byteLength + this.#slots.byteLength + this.#filter.byteLength;
+    return this.#hi.byteLength + this.#lo.byteLength + (this.#val?.byteLength ?? 0) + this.#dir.byteLength + this.#filter.byteLength;
   }
 }

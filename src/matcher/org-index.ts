@@ -57,11 +57,10 @@ export function loadOrgIndex(bytes: Buffer, key: Buffer, options: OrgIndexOption
   if (options.org && options.org !== bundle.header.org) {
     throw new LeakwatchError('LW_BUNDLE_INVALID', `${options.where}: bundle belongs to '${bundle.header.org}', not '${options.org}'`);
   }
-  const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared });
+  // The tables keep the bundle's arrays, in key order (a bundle from an older enrollment is sorted here,
+  // and the record and field of each identifier entry move with it).
+  const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field] });
   const winnow = FingerprintTable.build(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc, { shared });
-  // The tables keep the high halves; the low halves now live only in their slots.
-  bundle.ids.lo = new Uint32Array(0);
-  bundle.winnow.lo = new Uint32Array(0);
   return assemble(bundle, keys, ids, winnow, options);
 }
 

@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { decodeBundle, decodeBundleHeader, encodeBundle } from '../../src/bundle/format.js';
 import { hasCode } from '../../src/errors.js';
+import { deriveKeys, generateKey } from '../../src/keys/org-key.js';
+import { isSorted, sortByKey } from '../../src/matcher/fingerprint-table.js';
+import { loadOrgIndex } from '../../src/matcher/org-index.js';
 import { syntheticBundle } from '../support/bundles.js';
 
 test('a bundle round-trips exactly', () => {
@@ -29,4 +33,70 @@ test('another format version is refused with a re-enroll hint', () => {
   const bytes = encodeBundle(syntheticBundle('clinic-a', 5));
   bytes.writeUInt32LE(99, 8);
   assert.throws(() => decodeBundleHeader(bytes, 'b.lwb'), (e) => hasCode(e, 'LW_BUNDLE_VERSION') && /version 99/.test((e as Error).message));
+});
+
+/** The sections of an encoded bundle: name, offset of its bytes, length. */
+function sectionTable(bytes: Buffer): { name: string; at: number; len: number }[] {
+  let off = 16 + bytes.readUInt32LE(12);
+  const count = bytes.readUInt32LE(off);
+  off += 4;
+  const out: { name: string; at: number; len: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const nlen = bytes.readUInt16LE(off);
+    const name = bytes.toString('ascii', off + 2, off + 2 + nlen);
+    const len = bytes.readUInt32LE(off + 2 + nlen);
+    out.push({ name, at: off + 2 + nlen + 4, len });
+    off += 2 + nlen + 4 + len;
+  }
+  return out;
+}
+
+/** The same bundle as an encoder without padding wrote it: pad sections dropped, count and checksum redone. */
+function withoutPadding(bytes: Buffer): Buffer {
+  const hend = 16 + bytes.readUInt32LE(12);
+  const kept = sectionTable(bytes).filter((s) => s.name !== 'pad');
+  const count = Buffer.alloc(4);
+  count.writeUInt32LE(kept.length);
+  const body = Buffer.concat([bytes.subarray(0, hend), count, ...kept.map((s) => bytes.subarray(s.at - 6 - s.name.length, s.at + s.len))]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+test('every section starts 8-aligned, so a decoded bundle is views of the bytes, not copies', () => {
+  const b = syntheticBundle('clinic-a', 1000);
+  sortByKey(b.ids.hi, b.ids.lo, [b.ids.rec, b.ids.field]);
+  // More than 4 KB: Buffer.concat gives it an ArrayBuffer of its own, starting at offset 0.
+  const bytes = encodeBundle(b);
+  const sections = sectionTable(bytes);
+  assert.ok(sections.some((s) => s.name === 'pad'), 'padding was needed somewhere');
+  for (const s of sections.filter((x) => x.name !== 'pad')) assert.equal(s.at % 8, 0, `${s.name} at ${s.at}`);
+  const back = decodeBundle(bytes, 'b.lwb');
+  for (const a of [back.ids.hi, back.ids.rec, back.corro.start, back.canary]) assert.equal(a.buffer, bytes.buffer);
+  assert.deepEqual([...back.ids.rec], [...b.ids.rec]);
+  // Shared arrays cannot be views of a Buffer: copies.
+  assert.ok(decodeBundle(bytes, 'b.lwb', { shared: true }).ids.hi.buffer instanceof SharedArrayBuffer);
+});
+
+test('a bundle written without padding decodes to the same content, with copies', () => {
+  const b = syntheticBundle('clinic-a', 1000);
+  const old = withoutPadding(encodeBundle(b));
+  assert.ok(!sectionTable(old).some((s) => s.name === 'pad'));
+  assert.ok(sectionTable(old).some((s) => s.at % 4 !== 0), 'some section is misaligned without padding');
+  const back = decodeBundle(old, 'b.lwb');
+  assert.deepEqual(back.header, b.header);
+  assert.deepEqual([...back.ids.hi], [...b.ids.hi]);
+  assert.deepEqual([...back.corro.start], [...b.corro.start]);
+  assert.notEqual(back.ids.hi.buffer, old.buffer);
+});
+
+test('loading a bundle whose fingerprints are not in key order never writes to its bytes', () => {
+  const key = generateKey();
+  // The synthetic fingerprints are in no particular order; the loader's tables sort them.
+  const b = syntheticBundle('clinic-a', 1000, 1, deriveKeys(key).kcv);
+  assert.ok(!isSorted(b.ids.hi, b.ids.lo));
+  const bytes = encodeBundle(b);
+  const before = Buffer.from(bytes);
+  const org = loadOrgIndex(bytes, key, { where: 'b.lwb' });
+  assert.ok(isSorted(org.bundle.ids.hi, org.bundle.ids.lo));
+  assert.ok(bytes.equals(before), 'the bundle bytes are unchanged (an import stores exactly them)');
+  assert.doesNotThrow(() => decodeBundle(bytes, 'b.lwb'));
 });

@@ -1,14 +1,53 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FingerprintTable } from '../../src/matcher/fingerprint-table.js';
+import { FingerprintTable, sortByKey } from '../../src/matcher/fingerprint-table.js';
 
-test('entries without values report their own index, duplicates in entry order', () => {
-  const t = FingerprintTable.build(Uint32Array.of(7, 7, 9, 7), Uint32Array.of(1, 1, 1, 1), null);
-  assert.deepEqual(t.lookup(7, 1), [0, 1, 3]);
-  assert.deepEqual(t.lookup(9, 1), [2]);
+test('entries are sorted by key; values follow them, and duplicates keep their entry order', () => {
+  const val = Uint32Array.of(10, 11, 12, 13);
+  const t = FingerprintTable.build(Uint32Array.of(7, 7, 5, 7), Uint32Array.of(1, 1, 1, 1), val);
+  assert.deepEqual(t.lookup(7, 1), [10, 11, 13]);
+  assert.deepEqual(t.lookup(5, 1), [12]);
   assert.deepEqual(t.lookup(7, 2), []);
-  assert.equal(t.find(9, 2), -1);
+  assert.equal(t.find(5, 2), -1);
+  // Reordered in place: the key 5 comes first.
+  assert.deepEqual([...val], [12, 10, 11, 13]);
+  assert.deepEqual([t.hiOf(0), t.loOf(0), t.hiOf(3), t.loOf(3)], [5, 1, 7, 1]);
+});
+
+test('without values an entry reports its position, and carried arrays move with the entries', () => {
+  // High halves from a few small values (they repeat, and crowd the first bucket) or from all 32-bit values.
+  const hiHalf = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.nat({ max: 0xffffffff }));
+  fc.assert(
+    fc.property(fc.array(fc.tuple(hiHalf, fc.integer({ min: 0, max: 3 })), { maxLength: 400 }), (entries) => {
+      const rec = Uint32Array.from(entries.map((_, i) => i));
+      const field = Uint8Array.from(entries.map((e) => e[1]));
+      // The low half follows from the high half, so a repeated high half is a repeated key.
+      const t = FingerprintTable.build(
+        Uint32Array.from(entries.map((e) => e[0])),
+        Uint32Array.from(entries.map((e) => e[0] % 5)),
+        null,
+        { carry: [rec, field] },
+      );
+      for (let i = 0; i < entries.length; i++) {
+        const [hi, f] = entries[i]!;
+        const at = t.lookup(hi, hi % 5);
+        // Every entry with the key, in entry order, each carrying its own record and field.
+        const expected = entries.flatMap((e, j) => (e[0] === hi ? [j] : []));
+        assert.deepEqual(
+          at.map((e) => rec[e]),
+          expected,
+        );
+        assert.ok(at.some((e) => rec[e] === i && field[e] === f));
+      }
+      for (let e = 1; e < entries.length; e++) {
+        const a = [t.hiOf(e - 1), t.loOf(e - 1)];
+        const b = [t.hiOf(e), t.loOf(e)];
+        assert.ok(a[0]! < b[0]! || (a[0] === b[0] && a[1]! <= b[1]!), 'keys ascend');
+      }
+    }),
+    { seed: 3, numRuns: 200 },
+  );
 });
 
 test('many entries under one key stay findable, in entry order', () => {
@@ -16,11 +55,15 @@ test('many entries under one key stay findable, in entry order', () => {
   const hi = new Uint32Array(n).fill(0xdeadbeef);
   const lo = new Uint32Array(n).fill(0x12345678);
   hi[n - 1] = 1;
-  const t = FingerprintTable.build(hi, lo, null);
+  // Another key in the same bucket as the many, to make that bucket need a real sort.
+  hi[n / 2] = 0xdeadbee0;
+  const val = Uint32Array.from({ length: n }, (_, i) => i);
+  const t = FingerprintTable.build(hi, lo, val);
   const shared = t.lookup(0xdeadbeef, 0x12345678);
-  assert.equal(shared.length, n - 1);
-  assert.deepEqual([shared[0], shared[1], shared[n - 2]], [0, 1, n - 2]);
+  assert.equal(shared.length, n - 2);
+  assert.deepEqual([shared[0], shared[1], shared[n / 2 - 1], shared[n / 2], shared[n - 3]], [0, 1, n / 2 - 1, n / 2 + 1, n - 2]);
   assert.deepEqual(t.lookup(1, 0x12345678), [n - 1]);
+  assert.deepEqual(t.lookup(0xdeadbee0, 0x12345678), [n / 2]);
 });
 
 test('lookup returns every value stored under a key and nothing for absent keys', () => {
@@ -45,7 +88,7 @@ test('lookup returns every value stored under a key and nothing for absent keys'
   );
 });
 
-test('memory stays under 32 bytes per identifier fingerprint entry', () => {
+test('memory stays under 16 bytes per identifier fingerprint entry', () => {
   const n = 200_000;
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
@@ -54,9 +97,9 @@ test('memory stays under 32 bytes per identifier fingerprint entry', () => {
     lo[i] = Math.imul(i ^ 0x5bd1e995, 40503) >>> 0;
   }
   const t = FingerprintTable.build(hi, lo, null);
-  // Beside the table (which keeps `hi`), the bundle holds a field index (1 byte) and a record index (4 bytes) per entry.
+  // Beside the table, the bundle holds a field index (1 byte) and a record index (4 bytes) per entry.
   const perEntry = (t.byteLength + 5 * n) / n;
-  assert.ok(perEntry <= 32, `${perEntry} bytes per entry`);
+  assert.ok(perEntry <= 16, `${perEntry} bytes per entry`);
   assert.equal(t.lookup(hi[123]!, lo[123]!).length, 1);
 });
 
@@ -101,4 +144,28 @@ test('a large table filters out nearly all absent keys and never a present one',
   assert.ok(passed > 0, 'a filter that passes nothing is not a Bloom filter of this size');
   const small = FingerprintTable.build(hi.subarray(0, 100), lo.subarray(0, 100), null);
   assert.equal(small.mayContain(1, 2), true, 'small tables have no filter');
+});
+
+test('sortByKey orders arrays as a table does, and a table built from them answers the same', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 })), { maxLength: 300 }), (entries) => {
+      // High halves spread over the whole range, low halves from three values: keys repeat.
+      const hi = Uint32Array.from(entries.map((e) => (e[0] * 104_729_003) >>> 0));
+      const lo = Uint32Array.from(entries.map((e) => e[1]));
+      const rec = Uint32Array.from(entries.map((_, i) => i));
+      const sorted = { hi: hi.slice(), lo: lo.slice(), rec: rec.slice() };
+      sortByKey(sorted.hi, sorted.lo, [sorted.rec]);
+      const expected = [...rec].sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
+      assert.deepEqual([...sorted.rec], expected);
+      assert.deepEqual([...sorted.hi], expected.map((i) => hi[i]));
+      assert.deepEqual([...sorted.lo], expected.map((i) => lo[i]));
+      // The sorted arrays take build's sequential path; the others its sort. Both give the same table.
+      const fromSorted = FingerprintTable.build(sorted.hi, sorted.lo, sorted.rec);
+      const fromRaw = FingerprintTable.build(hi, lo, rec.slice());
+      for (let v = 0; v <= 40; v++) {
+        for (let l = 0; l <= 3; l++) assert.deepEqual(fromSorted.lookup((v * 104_729_003) >>> 0, l), fromRaw.lookup((v * 104_729_003) >>> 0, l));
+      }
+    }),
+    { seed: 11, numRuns: 200 },
+  );
 });

@@ -17,16 +17,15 @@ function arraysOf(o: OrgIndex): [string, ArrayBufferView][] {
   const b = o.bundle;
   const named: [string, ArrayBufferView][] = [
     ['canary', b.canary],
-    ['ids.hi', b.ids.hi],
     ['ids.rec', b.ids.rec],
     ['ids.field', b.ids.field],
     ['corro.start', b.corro.start],
-    ['winnow.hi', b.winnow.hi],
+    ['winnow.doc', b.winnow.doc],
     ['simhash.has', b.simhash.has],
   ];
   for (const [t, table] of [['ids', o.ids], ['winnow', o.winnow]] as const) {
     const p = table.parts;
-    named.push([`${t}.next`, p.next], [`${t}.slots`, p.slots], [`${t}.filter`, p.filter]);
+    named.push([`${t}.hi`, p.hi], [`${t}.lo`, p.lo], [`${t}.dir`, p.dir], [`${t}.filter`, p.filter]);
   }
   return named;
 }
@@ -55,12 +54,14 @@ describe('organization index shared with worker threads', () => {
   });
 
   it('answers every lookup as an index loaded in the thread itself', () => {
-    const hi = plain.bundle.ids.hi;
-    // The loader drops the low halves once the table holds them; the bundle still has them.
-    const lo = syntheticBundle('clinic-a', n, 3).ids.lo;
+    // The loader sorts the bundle's arrays (this synthetic one is not in key order); the bundle as made still has them unsorted.
+    const { hi, lo, rec } = syntheticBundle('clinic-a', n, 3).ids;
     for (let i = 0; i < n; i++) {
-      assert.equal(adopted.ids.find(hi[i]!, lo[i]!), plain.ids.find(hi[i]!, lo[i]!));
-      assert.equal(adopted.ids.find(hi[i]!, lo[i]!), i);
+      const e = plain.ids.find(hi[i]!, lo[i]!);
+      assert.equal(adopted.ids.find(hi[i]!, lo[i]!), e);
+      // The tables sort the entries; each keeps its own record.
+      assert.equal(plain.bundle.ids.rec[e], rec[i]);
+      assert.equal(adopted.bundle.ids.rec[e], rec[i]);
       // A key off by one bit in either half is absent from both.
       assert.equal(adopted.ids.find(hi[i]!, (lo[i]! ^ 1) >>> 0), plain.ids.find(hi[i]!, (lo[i]! ^ 1) >>> 0));
       assert.equal(adopted.ids.find((hi[i]! ^ 0x8000) >>> 0, lo[i]!), plain.ids.find((hi[i]! ^ 0x8000) >>> 0, lo[i]!));
