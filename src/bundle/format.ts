@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { LeakwatchError } from '../errors.js';
 import type { IdentifierTypeName } from '../matcher/identifiers/types.js';
 import { isSorted } from '../matcher/fingerprint-table.js';
+import { JsonStringList, stringListError, stringListJson, type StringList } from './string-list.js';
 
 export const BUNDLE_MAGIC = 'LWBUNDLE';
 export const BUNDLE_VERSION = 1;
@@ -66,7 +67,8 @@ export interface BundleHeader {
 /** The in-memory bundle. Parallel typed arrays keep millions of entries compact. */
 export interface Bundle {
   header: BundleHeader;
-  recordIds: string[];
+  /** The organization's record_id per record (read on demand in a decoded bundle). */
+  recordIds: StringList;
   /** 1 where the record is a canary. */
   canary: Uint8Array;
   /** Primary identifier fingerprints: (hi, lo) -> record index, field index. */
@@ -94,7 +96,7 @@ function jsonBytes(v: unknown): Uint8Array {
 /** Serializes a bundle to bytes. */
 export function encodeBundle(b: Bundle): Buffer {
   const sections: Section[] = [
-    ['record_ids', jsonBytes(b.recordIds)],
+    ['record_ids', stringListJson(b.recordIds)],
     ['canary', b.canary],
     ['ids.hi', bytesOf(b.ids.hi)],
     ['ids.lo', bytesOf(b.ids.lo)],
@@ -241,9 +243,16 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     return out;
   };
   const json = (name: string): string[] => JSON.parse(Buffer.from(raw(name)).toString('utf8')) as string[];
+  const strings = (name: string): JsonStringList => {
+    try {
+      return JsonStringList.parse(u8(name), { shared });
+    } catch (err) {
+      throw stringListError(where, name, err);
+    }
+  };
   const b: Bundle = {
     header,
-    recordIds: json('record_ids'),
+    recordIds: strings('record_ids'),
     canary: u8('canary'),
     ids: keyed({ hi: u32('ids.hi'), lo: u32('ids.lo'), rec: u32('ids.rec'), field: u8('ids.field') }),
     corro: { start: u32('corro.start'), hi: u32('corro.hi'), lo: u32('corro.lo'), field: u8('corro.field') },

@@ -390,7 +390,7 @@ export class DocumentMatcher implements DocumentSink {
       out.push({
         org: o.org,
         kind: isCanary ? 'canary' : 'record',
-        record: o.bundle.recordIds[rec]!,
+        record: o.bundle.recordIds.at(rec)!,
         confidence: isCanary ? 'high' : recordConfidence(st.records.counts(slot)),
         fields: [...new Set(fields)],
         severity,

@@ -5,6 +5,7 @@
  */
 import { LeakwatchError } from '../errors.js';
 import { decodeBundle, type Bundle } from '../bundle/format.js';
+import { JsonStringList, type JsonStringListParts } from '../bundle/string-list.js';
 import { fieldsFromBundle, type ResolvedField } from '../enroll/mapping.js';
 import { deriveKeys, type DerivedKeys } from '../keys/org-key.js';
 import { FingerprintTable, type FingerprintTableParts } from './fingerprint-table.js';
@@ -92,7 +93,9 @@ function assemble(bundle: Bundle, keys: DerivedKeys, ids: FingerprintTable, winn
  * and document references (strings) and the derived keys are copied.
  */
 export interface SharedOrgIndex {
-  bundle: Bundle;
+  /** The bundle without its record references, which travel as `recordIds`. */
+  bundle: Omit<Bundle, 'recordIds'>;
+  recordIds: JsonStringListParts | string[];
   keys: DerivedKeys;
   ids: FingerprintTableParts;
   winnow: FingerprintTableParts;
@@ -101,11 +104,15 @@ export interface SharedOrgIndex {
 
 /** What a worker needs to use `index` without decoding the bundle or building the tables again. */
 export function shareOrgIndex(index: OrgIndex, options: OrgIndexOptions): SharedOrgIndex {
-  return { bundle: index.bundle, keys: index.keys, ids: index.ids.parts, winnow: index.winnow.parts, options };
+  const { recordIds, ...bundle } = index.bundle;
+  // A class instance loses its prototype and private fields in a structured clone: send what it is made of.
+  const refs = recordIds instanceof JsonStringList ? recordIds.parts : [...recordIds];
+  return { bundle, recordIds: refs, keys: index.keys, ids: index.ids.parts, winnow: index.winnow.parts, options };
 }
 
 /** The index a `shareOrgIndex` describes, in this thread, over the same memory. */
 export function orgIndexFromShared(s: SharedOrgIndex): OrgIndex {
   const keys: DerivedKeys = Object.freeze({ ...s.keys });
-  return assemble(s.bundle, keys, new FingerprintTable(s.ids), new FingerprintTable(s.winnow), s.options);
+  const recordIds = Array.isArray(s.recordIds) ? s.recordIds : new JsonStringList(s.recordIds);
+  return assemble({ ...s.bundle, recordIds }, keys, new FingerprintTable(s.ids), new FingerprintTable(s.winnow), s.options);
 }

@@ -12,7 +12,7 @@ test('a bundle round-trips exactly', () => {
   const b = syntheticBundle('clinic-a', 1000);
   const back = decodeBundle(encodeBundle(b), 'b.lwb');
   assert.deepEqual(back.header, b.header);
-  assert.deepEqual(back.recordIds, b.recordIds);
+  assert.deepEqual([...back.recordIds], [...b.recordIds]);
   assert.deepEqual([...back.ids.hi], [...b.ids.hi]);
   assert.deepEqual([...back.ids.lo], [...b.ids.lo]);
   assert.deepEqual([...back.corro.start], [...b.corro.start]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeBundle } from '../../src/bundle/format.js';
+import { JsonStringList } from '../../src/bundle/string-list.js';
 import { deriveKeys, generateKey } from '../../src/keys/org-key.js';
 import { FILTER_MIN_ENTRIES } from '../../src/matcher/fingerprint-table.js';
 import { loadOrgIndex, orgIndexFromShared, shareOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
@@ -23,6 +24,7 @@ function arraysOf(o: OrgIndex): [string, ArrayBufferView][] {
     ['winnow.doc', b.winnow.doc],
     ['simhash.has', b.simhash.has],
   ];
+  if (b.recordIds instanceof JsonStringList) named.push(['record_ids.json', b.recordIds.parts.json], ['record_ids.bounds', b.recordIds.parts.bounds]);
   for (const [t, table] of [['ids', o.ids], ['winnow', o.winnow]] as const) {
     const p = table.parts;
     named.push([`${t}.hi`, p.hi], [`${t}.lo`, p.lo], [`${t}.dir`, p.dir], [`${t}.filter`, p.filter]);
@@ -38,6 +40,7 @@ describe('organization index shared with worker threads', () => {
   const adopted = orgIndexFromShared(structuredClone(shareOrgIndex(shared, sharedOptions)));
 
   it('is built on SharedArrayBuffer only when asked', () => {
+    assert.ok(shared.bundle.recordIds instanceof JsonStringList && plain.bundle.recordIds instanceof JsonStringList);
     assert.ok(plain.ids.parts.filter.length > 0, 'the identifier table has a filter');
     for (const [name, a] of arraysOf(shared)) assert.ok(a.buffer instanceof SharedArrayBuffer, `${name} is shared`);
     for (const [name, a] of arraysOf(plain)) assert.ok(!(a.buffer instanceof SharedArrayBuffer), `${name} is not shared`);
@@ -67,7 +70,9 @@ describe('organization index shared with worker threads', () => {
       assert.equal(adopted.ids.find((hi[i]! ^ 0x8000) >>> 0, lo[i]!), plain.ids.find((hi[i]! ^ 0x8000) >>> 0, lo[i]!));
     }
     assert.equal(adopted.ids.size, n);
-    assert.equal(adopted.bundle.recordIds[n - 1], plain.bundle.recordIds[n - 1]);
+    assert.equal(adopted.bundle.recordIds.length, n);
+    assert.equal(adopted.bundle.recordIds.at(n - 1), plain.bundle.recordIds.at(n - 1));
+    assert.equal(adopted.bundle.recordIds.at(n - 1), `R-3-${n - 1}`);
     assert.deepEqual(adopted.keys, plain.keys);
     assert.ok(Object.isFrozen(adopted.keys));
     assert.deepEqual(adopted.terms, plain.terms);
