@@ -227,7 +227,7 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     out.set(s);
     return out;
   };
-  // Views only when no section needs a copy: a single copied section would leave the whole buffer held by the rest.
+  // Views only when every 32-bit section is aligned: views beside copies would keep the whole buffer alive for a part of it.
   const inPlace = !shared && U32_SECTIONS.every((name) => (sections.get(name)?.byteOffset ?? 0) % 4 === 0);
   const u32 = (name: string): Uint32Array => {
     const s = raw(name);
