@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { decodeBundle, decodeBundleHeader, encodeBundle } from '../../src/bundle/format.js';
 import { hasCode } from '../../src/errors.js';
 import { deriveKeys, generateKey } from '../../src/keys/org-key.js';
 import { isSorted, sortByKey } from '../../src/matcher/fingerprint-table.js';
 import { loadOrgIndex } from '../../src/matcher/org-index.js';
-import { syntheticBundle } from '../support/bundles.js';
+import { sectionTable, syntheticBundle, withoutPadding } from '../support/bundles.js';
 
 test('a bundle round-trips exactly', () => {
   const b = syntheticBundle('clinic-a', 1000);
@@ -34,32 +33,6 @@ test('another format version is refused with a re-enroll hint', () => {
   bytes.writeUInt32LE(99, 8);
   assert.throws(() => decodeBundleHeader(bytes, 'b.lwb'), (e) => hasCode(e, 'LW_BUNDLE_VERSION') && /version 99/.test((e as Error).message));
 });
-
-/** The sections of an encoded bundle: name, offset of its bytes, length. */
-function sectionTable(bytes: Buffer): { name: string; at: number; len: number }[] {
-  let off = 16 + bytes.readUInt32LE(12);
-  const count = bytes.readUInt32LE(off);
-  off += 4;
-  const out: { name: string; at: number; len: number }[] = [];
-  for (let i = 0; i < count; i++) {
-    const nlen = bytes.readUInt16LE(off);
-    const name = bytes.toString('ascii', off + 2, off + 2 + nlen);
-    const len = bytes.readUInt32LE(off + 2 + nlen);
-    out.push({ name, at: off + 2 + nlen + 4, len });
-    off += 2 + nlen + 4 + len;
-  }
-  return out;
-}
-
-/** The same bundle as an encoder without padding wrote it: pad sections dropped, count and checksum redone. */
-function withoutPadding(bytes: Buffer): Buffer {
-  const hend = 16 + bytes.readUInt32LE(12);
-  const kept = sectionTable(bytes).filter((s) => s.name !== 'pad');
-  const count = Buffer.alloc(4);
-  count.writeUInt32LE(kept.length);
-  const body = Buffer.concat([bytes.subarray(0, hend), count, ...kept.map((s) => bytes.subarray(s.at - 6 - s.name.length, s.at + s.len))]);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
-}
 
 test('every section starts 8-aligned, so a decoded bundle is views of the bytes, not copies', () => {
   const b = syntheticBundle('clinic-a', 1000);

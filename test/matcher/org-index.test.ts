@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeBundle } from '../../src/bundle/format.js';
+import { decodeBundle, encodeBundle } from '../../src/bundle/format.js';
 import { JsonStringList } from '../../src/bundle/string-list.js';
 import { deriveKeys, generateKey } from '../../src/keys/org-key.js';
-import { FILTER_MIN_ENTRIES } from '../../src/matcher/fingerprint-table.js';
-import { loadOrgIndex, orgIndexFromShared, shareOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
-import { syntheticBundle } from '../support/bundles.js';
+import { FILTER_MIN_ENTRIES, isSorted, sortByKey } from '../../src/matcher/fingerprint-table.js';
+import { bundleInCurrentLayout, loadOrgIndex, orgIndexFromShared, shareOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
+import { sectionTable, syntheticBundle, withoutPadding } from '../support/bundles.js';
 
 const key = generateKey();
 // Above FILTER_MIN_ENTRIES, so the identifier table has its probe filter too.
@@ -84,5 +84,38 @@ describe('organization index shared with worker threads', () => {
 
   it('rejects a wrong key before anything is shared', () => {
     assert.throws(() => loadOrgIndex(bytes, generateKey(), sharedOptions), { code: 'LW_KEY_MISMATCH' });
+  });
+});
+
+describe('a bundle stored in the current layout', () => {
+  it('is the same bytes when it already is in it', () => {
+    const b = syntheticBundle('clinic-a', 2_000, 5, deriveKeys(key).kcv);
+    sortByKey(b.ids.hi, b.ids.lo, [b.ids.rec, b.ids.field]);
+    const current = encodeBundle(b);
+    assert.equal(bundleInCurrentLayout(loadOrgIndex(current, key, options), current), current);
+  });
+
+  it('is encoded again, with the same content, when an earlier leakwatch wrote it', () => {
+    const made = syntheticBundle('clinic-a', 2_000, 5, deriveKeys(key).kcv);
+    // Unpadded and not in key order, as bundles were before this layout.
+    const old = withoutPadding(encodeBundle(syntheticBundle('clinic-a', 2_000, 5, deriveKeys(key).kcv)));
+    const oldCopy = Buffer.from(old);
+    const stored = bundleInCurrentLayout(loadOrgIndex(old, key, options), old);
+    assert.notEqual(stored, old);
+    assert.ok(old.equals(oldCopy), 'the given bytes are left as they were');
+    assert.ok(sectionTable(stored).every((s) => s.name === 'pad' || s.at % 8 === 0));
+    const again = decodeBundle(stored, 'stored');
+    assert.ok(isSorted(again.ids.hi, again.ids.lo));
+    assert.equal(again.ids.hi.buffer, stored.buffer, 'loads without copies');
+    assert.deepEqual(again.header, made.header);
+    assert.deepEqual([...again.recordIds], [...made.recordIds]);
+    // Every enrolled fingerprint still leads to its own record.
+    const index = loadOrgIndex(stored, key, options);
+    for (let i = 0; i < made.ids.hi.length; i++) {
+      const e = index.ids.find(made.ids.hi[i]!, made.ids.lo[i]!);
+      assert.equal(index.bundle.ids.rec[e], made.ids.rec[i]);
+    }
+    // And the layout is now current: a second import stores it as it is.
+    assert.equal(bundleInCurrentLayout(index, stored), stored);
   });
 });

@@ -5,7 +5,7 @@ import { decodeBundleHeader } from '../../bundle/format.js';
 import { loadConfig } from '../../config/load.js';
 import { LeakwatchError } from '../../errors.js';
 import { loadOrgKey } from '../../keys/key-source.js';
-import { loadOrgIndex } from '../../matcher/org-index.js';
+import { bundleInCurrentLayout, loadOrgIndex } from '../../matcher/org-index.js';
 import { Store } from '../../store/store.js';
 
 export function registerImport(program: Command): void {
@@ -26,10 +26,11 @@ export function registerImport(program: Command): void {
       const org = cfg.orgs.find((o) => o.id === header.org);
       if (!org) throw new LeakwatchError('LW_CONFIG_INVALID', `${bundlePath}: organization '${header.org}' is not in the config (add it under orgs:)`);
       // Full decode with the configured key: verifies integrity and that the key matches before anything is written.
-      loadOrgIndex(bytes, loadOrgKey(org.key), { where: bundlePath, org: org.id });
+      const index = loadOrgIndex(bytes, loadOrgKey(org.key), { where: bundlePath, org: org.id });
+      const stored = bundleInCurrentLayout(index, bytes);
       const store = Store.open(cfg.dataDir);
       try {
-        store.importBundle(header, bytes);
+        store.importBundle(header, stored);
       } finally {
         store.close();
       }
@@ -37,5 +38,8 @@ export function registerImport(program: Command): void {
       process.stdout.write(
         `imported ${header.org}: ${c.records} records, ${c.identifier_fingerprints} identifier and ${c.document_fingerprints} text fingerprints, ${c.documents} documents\n`,
       );
+      if (stored !== bytes) {
+        process.stdout.write('stored in the current bundle layout (same content; it loads faster): the bundle was enrolled by an earlier leakwatch\n');
+      }
     });
 }
