@@ -81,6 +81,12 @@ export interface Bundle {
   winnow: { hi: Uint32Array; lo: Uint32Array; doc: Uint32Array };
   /** Keyed 64-bit simhash per document; has[i] = 0 when the document was too short. */
   simhash: { hi: Uint32Array; lo: Uint32Array; has: Uint8Array };
+  /**
+   * Set by decodeBundle when the bytes were not in this version's layout
+   * (sections aligned, fingerprints in key order): written by an earlier
+   * leakwatch, such a bundle loads more slowly until it is imported again.
+   */
+  olderLayout?: boolean;
 }
 
 type Section = [name: string, bytes: Uint8Array];
@@ -235,9 +241,12 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     return inPlace ? new Uint32Array(s.buffer, s.byteOffset, s.byteLength / 4) : new Uint32Array(copy(s).buffer);
   };
   const u8 = (name: string): Uint8Array => (inPlace ? raw(name) : copy(raw(name)));
+  let sorted = true;
   /** Fingerprint arrays for a table, copied when the table will have to sort them (see above). */
   const keyed = <T extends { hi: Uint32Array; lo: Uint32Array }>(arrays: T): T => {
-    if (!inPlace || isSorted(arrays.hi, arrays.lo)) return arrays;
+    const inOrder = isSorted(arrays.hi, arrays.lo);
+    sorted &&= inOrder;
+    if (!inPlace || inOrder) return arrays;
     const out = { ...arrays };
     for (const k of Object.keys(out) as (keyof T)[]) out[k] = (out[k] as Uint8Array | Uint32Array).slice() as T[keyof T];
     return out;
@@ -261,6 +270,9 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     winnow: keyed({ hi: u32('winnow.hi'), lo: u32('winnow.lo'), doc: u32('winnow.doc') }),
     simhash: { hi: u32('simhash.hi'), lo: u32('simhash.lo'), has: u8('simhash.has') },
   };
+  // Aligned from the file's start (a pooled Buffer may itself sit anywhere in memory: then copies, but the layout is current).
+  const aligned = U32_SECTIONS.every((name) => (raw(name).byteOffset - buf.byteOffset) % SECTION_ALIGN === 0);
+  if (!aligned || !sorted) b.olderLayout = true;
   const n = b.recordIds.length;
   const consistent =
     b.canary.length === n &&

@@ -51,6 +51,7 @@ export class Daemon {
     this.#cfg = loadConfig(this.#opts.configPath);
     this.#store = Store.open(this.#cfg.dataDir);
     this.#orgs = loadOrgsFromStore(this.#cfg, this.#store);
+    this.#warnOlderLayouts(this.#orgs);
     const interrupted = new CrawlState(this.#store).closeInterrupted(new Date().toISOString());
     if (interrupted) this.#opts.log.warn({ passes: interrupted }, 'closed crawl passes left open by an earlier crash');
     this.#startMetrics();
@@ -71,6 +72,7 @@ export class Daemon {
     try {
       const cfg = loadConfig(this.#opts.configPath);
       const orgs = loadOrgsFromStore(cfg, this.#store);
+      this.#warnOlderLayouts(orgs);
       this.#cfg = cfg;
       this.#orgs = orgs;
       this.#worker?.setConfig(cfg);
@@ -82,6 +84,13 @@ export class Daemon {
     } catch (err) {
       this.#opts.log.error({ code: (err as { code?: string }).code ?? 'LW_INTERNAL', msg_detail: (err as Error).message }, 'reload failed; keeping the running configuration');
       return false;
+    }
+  }
+
+  /** Bundles stored by an earlier leakwatch load slowly and take more memory until imported again. */
+  #warnOlderLayouts(orgs: readonly OrgIndex[]): void {
+    for (const o of orgs.filter((x) => x.bundle.olderLayout)) {
+      this.#opts.log.warn({ org: o.org }, "bundle stored in an older layout: it loads more slowly and takes more memory; run 'leakwatch import BUNDLE' again");
     }
   }
 

@@ -126,6 +126,7 @@ export function orgIndexFromShared(s: SharedOrgIndex): OrgIndex {
  * million records). The loaded index holds the fingerprints already sorted.
  */
 export function bundleInCurrentLayout(index: OrgIndex, bytes: Buffer): Buffer {
-  const current = encodeBundle(index.bundle);
-  return current.equals(bytes) ? bytes : current;
+  if (!index.bundle.olderLayout) return bytes;
+  const { olderLayout: _older, ...content } = index.bundle;
+  return encodeBundle(content);
 }

@@ -61,6 +61,23 @@ test('a bundle written without padding decodes to the same content, with copies'
   assert.notEqual(back.ids.hi.buffer, old.buffer);
 });
 
+test('a decoded bundle says whether its bytes were in the current layout', () => {
+  const b = syntheticBundle('clinic-a', 1000);
+  // Aligned but not in key order, then neither, then both.
+  assert.equal(decodeBundle(encodeBundle(b), 'b.lwb').olderLayout, true);
+  assert.equal(decodeBundle(withoutPadding(encodeBundle(b)), 'b.lwb').olderLayout, true);
+  sortByKey(b.ids.hi, b.ids.lo, [b.ids.rec, b.ids.field]);
+  assert.equal(decodeBundle(withoutPadding(encodeBundle(b)), 'b.lwb').olderLayout, true);
+  assert.equal(decodeBundle(encodeBundle(b), 'b.lwb').olderLayout, undefined);
+  // A small bundle in a pooled Buffer sits anywhere in memory: copied, but its layout is current.
+  const small = syntheticBundle('clinic-a', 3);
+  sortByKey(small.ids.hi, small.ids.lo, [small.ids.rec, small.ids.field]);
+  const pooled = Buffer.alloc(encodeBundle(small).length + 1);
+  const at = pooled.subarray(1);
+  encodeBundle(small).copy(at);
+  assert.equal(decodeBundle(at, 'b.lwb').olderLayout, undefined);
+});
+
 test('loading a bundle whose fingerprints are not in key order never writes to its bytes', () => {
   const key = generateKey();
   // The synthetic fingerprints are in no particular order; the loader's tables sort them.
