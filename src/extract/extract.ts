@@ -10,7 +10,6 @@ import { guardSink, SinkFailure, type ExtractContext } from './context.js';
 import { dispatcher } from './dispatch.js';
 import { DEFAULT_LIMITS, type DocumentSink, type ExtractLimits } from './types.js';
 
-export { htmlTables, htmlToText, type HtmlTable } from './html-dom.js';
 export { readXlsxRows } from './xlsx-reader.js';
 
 export interface ExtractOptions {

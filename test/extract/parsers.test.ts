@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CsvParser, sniffDelimiter } from '../../src/extract/csv-parser.js';
 import { detectType } from '../../src/extract/detect.js';
-import { htmlTables, htmlToText } from '../../src/extract/extract.js';
+import { htmlTables, htmlToText } from '../../src/extract/html-dom.js';
 import { estimateDepth } from '../../src/extract/html-dom.js';
 import { HtmlStripper } from '../../src/extract/html-stripper.js';
 import { JsonSplitter } from '../../src/extract/json-splitter.js';
