@@ -218,3 +218,53 @@ function addItems(db: Database, id: string, findings: readonly Finding[], revisi
   }
   return fresh;
 }
+
+/** Limits of a FindingRecorder's batch. */
+export interface BatchLimits {
+  /** Documents held before they are recorded. */
+  maxDocs: number;
+  /** Findings held before they are recorded: a leak of an organization's own table yields one a row. */
+  maxFindings: number;
+}
+
+/**
+ * Findings of a scan on their way to the store, recorded in batches of whole
+ * documents (`recordFindings`, one transaction each), so that memory stays
+ * bounded however many a scan finds: a 1 GB dump with a million findings held
+ * them all until the end, ~1.2 GB more at peak.
+ */
+export class FindingRecorder {
+  readonly #store: Store;
+  readonly #options: RecordOptions;
+  readonly #limits: BatchLimits;
+  #findings: Finding[] = [];
+  #docs: ScannedDocument[] = [];
+  #simhashes: DocumentSimhash[] = [];
+  /** Findings recorded so far. */
+  recorded = 0;
+
+  constructor(store: Store, options: RecordOptions, limits: BatchLimits = { maxDocs: 500, maxFindings: 20_000 }) {
+    this.#store = store;
+    this.#options = options;
+    this.#limits = limits;
+  }
+
+  /** Adds one scanned document with its findings; records the batch once it reaches a limit. */
+  add(result: Pick<DocumentResult, 'findings' | 'simhashes' | 'sha256'>, doc: ScannedDocument): void {
+    for (const f of result.findings) this.#findings.push(f);
+    this.#docs.push(doc);
+    for (const h of result.simhashes) this.#simhashes.push({ ...h, sha256: result.sha256 });
+    if (this.#docs.length >= this.#limits.maxDocs || this.#findings.length >= this.#limits.maxFindings) this.flush();
+  }
+
+  /** Records whatever is held. */
+  flush(): void {
+    if (this.#findings.length === 0 && this.#docs.length === 0) return;
+    const batch = { findings: this.#findings, docs: this.#docs, simhashes: this.#simhashes };
+    this.#findings = [];
+    this.#docs = [];
+    this.#simhashes = [];
+    recordFindings(this.#store, batch, this.#options);
+    this.recorded += batch.findings.length;
+  }
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { DeliveryWorker } from '../../src/alerts/delivery-worker.js';
-import { recordFindings } from '../../src/alerts/record-findings.js';
+import { FindingRecorder, recordFindings } from '../../src/alerts/record-findings.js';
 import { buildAlertPayload } from '../../src/alerts/build-payload.js';
 import { listAlerts } from '../../src/alerts/alert-queries.js';
 import { alertConfig, docOf, outbox, recordFinding, tempStore } from './fixtures.js';
@@ -111,4 +111,28 @@ test('without a config the alert is recorded and the worker fans it out later', 
   assert.equal(r.delivered, 1);
   assert.equal(outbox(store)[0]!.state, 'delivered');
   store.close();
+});
+
+test('a FindingRecorder records whole documents in bounded batches, and the store ends as one recording would leave it', () => {
+  const docs = ['dump a', 'dump b', 'dump c'].map((bytes, d) =>
+    ['P-1', 'P-2', 'P-3'].map((r) => recordFinding('clinic-a', `${r}-${d}`, { url: `${A.url}/${d}`, bytes })),
+  );
+  const batched = tempStore();
+  const recorder = new FindingRecorder(batched, { config: cfg }, { maxDocs: 500, maxFindings: 5 });
+  recorder.add({ findings: docs[0]!, simhashes: [], sha256: docs[0]![0]!.source.sha256 }, docOf(docs[0]![0]!));
+  assert.equal(batched.findings().length, 0, 'held below the limit');
+  recorder.add({ findings: docs[1]!, simhashes: [], sha256: docs[1]![0]!.source.sha256 }, docOf(docs[1]![0]!));
+  assert.equal(batched.findings().length, 6, 'recorded at the limit, both documents whole');
+  recorder.add({ findings: docs[2]!, simhashes: [], sha256: docs[2]![0]!.source.sha256 }, docOf(docs[2]![0]!));
+  assert.equal(batched.findings().length, 6);
+  recorder.flush();
+  assert.equal(recorder.recorded, 9);
+  const once = tempStore();
+  recordFindings(once, { findings: docs.flat(), docs: docs.map((f) => docOf(f[0]!)) }, { config: cfg });
+  const summary = (s: typeof once) => listAlerts(s.db, { all: true }).map((a) => [a.org, a.counts.records, a.severity]).sort();
+  assert.equal(summary(once).length, 3);
+  assert.deepEqual(summary(batched), summary(once));
+  assert.equal(outbox(batched).length, outbox(once).length);
+  batched.close();
+  once.close();
 });

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { LeakwatchError } from '../../errors.js';
-import type { Finding } from '../../matcher/findings.js';
 import type { OrgIndex } from '../../matcher/org-index.js';
 import type { DocumentResult } from '../../matcher/document-matcher.js';
 import type { ExtractIssue } from '../../extract/types.js';
@@ -13,7 +12,7 @@ import { loadOrgSpec, orgSpecFromFiles, orgSpecsFromStore } from '../../matcher/
 import { scanPathsParallel } from '../../scan/parallel-scan.js';
 import { findingJson, findingsText } from '../output.js';
 import { deliverPending } from '../../alerts/delivery-worker.js';
-import { recordFindings, type DocumentSimhash } from '../../alerts/record-findings.js';
+import { FindingRecorder } from '../../alerts/record-findings.js';
 import { createLogger } from '../../log/logger.js';
 
 interface ScanOpts {
@@ -58,17 +57,8 @@ export function registerScan(program: Command): void {
         if (specs.length === 0) {
           throw new LeakwatchError('LW_USAGE', "no organization to match: import a bundle ('leakwatch import') for an org in the config, or pass --bundle and --key");
         }
-        const pending: { findings: Finding[]; docs: ScannedDocument[]; simhashes: DocumentSimhash[] } = { findings: [], docs: [], simhashes: [] };
-        let recorded = 0;
-        const flush = () => {
-          if (store && opts.store && (pending.findings.length || pending.docs.length)) {
-            recordFindings(store, pending, { config: cfg });
-            recorded += pending.findings.length;
-          }
-          pending.findings = [];
-          pending.docs = [];
-          pending.simhashes = [];
-        };
+        // Nothing is held for the store with --no-store (or --bundle without a store).
+        const recorder = store && opts.store ? new FindingRecorder(store, { config: cfg }) : null;
         const limits = {
           maxDepth: cfg.extract.max_depth,
           maxEntries: cfg.extract.max_entries,
@@ -77,12 +67,9 @@ export function registerScan(program: Command): void {
           maxBufferBytes: cfg.extract.max_buffer_bytes,
         };
         const onDocument = (r: DocumentResult, doc: ScannedDocument) => {
-          pending.findings.push(...r.findings);
-          pending.docs.push(doc);
-          for (const h of r.simhashes) pending.simhashes.push({ ...h, sha256: r.sha256 });
           if (opts.json) for (const f of r.findings) process.stdout.write(`${findingJson(f)}\n`);
           else if (r.findings.length) process.stdout.write(`${findingsText(r.findings)}\n`);
-          if (pending.docs.length >= 500) flush();
+          recorder?.add(r, doc);
         };
         const onIssue = (i: ExtractIssue) => {
           const where = [i.ref.source, ...i.ref.entry].join(' > ');
@@ -90,9 +77,9 @@ export function registerScan(program: Command): void {
         };
         const summary =
           jobs > 1 ? await scanPathsParallel(paths, { specs, jobs, limits, onDocument, onIssue }) : await scanPaths(paths, { orgs, limits, onDocument, onIssue });
-        flush();
+        recorder?.flush();
         // One delivery attempt now; whatever fails stays queued for the daemon's worker.
-        if (store && recorded) await deliverPending(store, cfg, createLogger({ level: cfg.log.level }));
+        if (store && recorder?.recorded) await deliverPending(store, cfg, createLogger({ level: cfg.log.level }));
         if (!opts.json) {
           process.stdout.write(
             `scanned ${summary.files} file(s), ${summary.documents} document(s), ${(summary.bytes / 1e6).toFixed(1)} MB for ${specs.length} organization(s): ${summary.findings} finding(s), ${summary.issues} issue(s)\n`,
