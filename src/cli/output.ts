@@ -1,5 +1,52 @@
-/** Rendering of findings for people and for scripts (design section 5). */
+/** Rendering of findings for people and for scripts (design section 5), and writing them out. */
+import { writeSync } from 'node:fs';
 import type { Finding } from '../matcher/findings.js';
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes `text` to standard output before returning. `process.stdout` to a
+ * pipe queues what the reader has not taken yet, and a scan produces findings
+ * faster than the event loop hands them to the pipe: the 1 GB benchmark zip
+ * (a million findings) piped to `wc -l` peaked at 1.7 GB RSS, against 426 MB
+ * written to a file. Here a full pipe makes the scan wait instead (a
+ * non-blocking one is retried a millisecond at a time). All of a command's
+ * output must go through here, or lines could overtake each other.
+ */
+export function writeOut(text: string): void {
+  let rest = Buffer.from(text, 'utf8');
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(1, rest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(PAUSE, 0, 0, 1);
+    }
+  }
+}
+
+/** Bytes gathered before a write: one system call per line would cost more than the scan at a million lines. */
+const OUTPUT_CHUNK_CHARS = 64 * 1024;
+
+/** Output gathered into chunks of about OUTPUT_CHUNK_CHARS and written with `writeOut`. */
+export class Output {
+  #parts: string[] = [];
+  #chars = 0;
+
+  write(text: string): void {
+    this.#parts.push(text);
+    this.#chars += text.length;
+    if (this.#chars >= OUTPUT_CHUNK_CHARS) this.flush();
+  }
+
+  flush(): void {
+    if (this.#parts.length === 0) return;
+    const text = this.#parts.join('');
+    this.#parts = [];
+    this.#chars = 0;
+    writeOut(text);
+  }
+}
 
 /** One JSON line per finding, in the documented field order. */
 export function findingJson(f: Finding): string {

@@ -4,6 +4,7 @@ import { extract } from '../../extract/extract.js';
 import { openInput } from '../../extract/open-input.js';
 import { CensusSink, type CensusHit } from '../../scan/census.js';
 import { expandPaths } from '../../scan/walk.js';
+import { Output } from '../output.js';
 
 export function registerInspect(program: Command): void {
   program
@@ -15,24 +16,31 @@ export function registerInspect(program: Command): void {
     .option('--config <file>', 'config file (unused; accepted for uniformity)')
     .action(async (paths: string[], opts: { json?: boolean; region: string }) => {
       const counts = new Map<string, number>();
+      // A census of a large dump has a line per sighting: written in chunks, waiting for a slow reader.
+      const out = new Output();
       for (const file of expandPaths(paths)) {
         const sink = new CensusSink(file, {
           region: opts.region,
           onHit: (h: CensusHit) => {
             const k = `${h.path}${h.entry ? ` > ${h.entry}` : ''}\t${h.type}`;
             counts.set(k, (counts.get(k) ?? 0) + 1);
-            if (opts.json) process.stdout.write(`${JSON.stringify(h)}\n`);
+            if (opts.json) out.write(`${JSON.stringify(h)}\n`);
           },
           onIssue: (i) => process.stderr.write(`leakwatch: ${i.code}: ${[i.ref.source, ...i.ref.entry].join(' > ')}: ${i.message}\n`),
         });
-        await extract(openInput(file), file, sink);
+        try {
+          await extract(openInput(file), file, sink);
+        } finally {
+          out.flush();
+        }
       }
       if (!opts.json) {
-        if (counts.size === 0) process.stdout.write('no identifiers found\n');
+        if (counts.size === 0) out.write('no identifiers found\n');
         for (const [k, n] of [...counts].sort()) {
           const [where, type] = k.split('\t');
-          process.stdout.write(`${String(n).padStart(8)}  ${type!.padEnd(18)} ${where}\n`);
+          out.write(`${String(n).padStart(8)}  ${type!.padEnd(18)} ${where}\n`);
         }
+        out.flush();
       }
     });
 }

@@ -10,7 +10,7 @@ import { Store, type ScannedDocument } from '../../store/store.js';
 import { availableParallelism } from 'node:os';
 import { loadOrgSpec, orgSpecFromFiles, orgSpecsFromStore } from '../../matcher/load-orgs.js';
 import { scanPathsParallel } from '../../scan/parallel-scan.js';
-import { findingJson, findingsText } from '../output.js';
+import { findingJson, findingsText, Output } from '../output.js';
 import { deliverPending } from '../../alerts/delivery-worker.js';
 import { FindingRecorder } from '../../alerts/record-findings.js';
 import { createLogger } from '../../log/logger.js';
@@ -50,6 +50,8 @@ export function registerScan(program: Command): void {
       if (Boolean(opts.bundle) !== Boolean(opts.key)) throw new LeakwatchError('LW_USAGE', '--bundle and --key go together');
       const jobs = parseJobs(opts.jobs);
       const store = opts.store || !opts.bundle ? Store.open(cfg.dataDir) : null;
+      // Written as the scan goes, waiting for a slow reader (see writeOut); what a failure interrupts is still written.
+      const out = new Output();
       try {
         const specs = opts.bundle ? [orgSpecFromFiles(opts.bundle, opts.key!, cfg)] : orgSpecsFromStore(cfg, store!, opts.org);
         // With workers, each builds its own indexes; this thread then needs none.
@@ -67,8 +69,8 @@ export function registerScan(program: Command): void {
           maxBufferBytes: cfg.extract.max_buffer_bytes,
         };
         const onDocument = (r: DocumentResult, doc: ScannedDocument) => {
-          if (opts.json) for (const f of r.findings) process.stdout.write(`${findingJson(f)}\n`);
-          else if (r.findings.length) process.stdout.write(`${findingsText(r.findings)}\n`);
+          if (opts.json) for (const f of r.findings) out.write(`${findingJson(f)}\n`);
+          else if (r.findings.length) out.write(`${findingsText(r.findings)}\n`);
           recorder?.add(r, doc);
         };
         const onIssue = (i: ExtractIssue) => {
@@ -81,11 +83,12 @@ export function registerScan(program: Command): void {
         // One delivery attempt now; whatever fails stays queued for the daemon's worker.
         if (store && recorder?.recorded) await deliverPending(store, cfg, createLogger({ level: cfg.log.level }));
         if (!opts.json) {
-          process.stdout.write(
+          out.write(
             `scanned ${summary.files} file(s), ${summary.documents} document(s), ${(summary.bytes / 1e6).toFixed(1)} MB for ${specs.length} organization(s): ${summary.findings} finding(s), ${summary.issues} issue(s)\n`,
           );
         }
       } finally {
+        out.flush();
         store?.close();
       }
     });

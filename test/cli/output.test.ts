@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const OUTPUT = join(import.meta.dirname, '../../src/cli/output.ts');
+
+test('writeOut waits for a full pipe instead of queueing: every byte arrives, in order, nothing is left queued', async () => {
+  // The child touches process.stdout first, which makes its end of the pipe non-blocking (a full pipe then gives EAGAIN).
+  const script = `
+    const { writeOut } = await import(${JSON.stringify(OUTPUT)});
+    void process.stdout;
+    for (let i = 0; i < 64; i++) writeOut(String(i).padStart(8, '0') + 'x'.repeat(262_135) + '\\n');
+    process.stderr.write('queued=' + process.stdout.writableLength + '\\n');
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  // A slow reader: nothing is taken for a while, so the pipe fills and the child must wait.
+  child.stdout.pause();
+  const started = Date.now();
+  setTimeout(() => child.stdout.resume(), 500);
+  child.stdout.on('data', (b: Buffer) => chunks.push(b));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.ok(Date.now() - started >= 500, 'the child could not finish before the reader read');
+  const out = Buffer.concat(chunks).toString('latin1');
+  assert.equal(out.length, 64 * 262_144);
+  const lines = out.split('\n').slice(0, -1);
+  assert.deepEqual(
+    lines.map((l) => l.slice(0, 8)),
+    Array.from({ length: 64 }, (_, i) => String(i).padStart(8, '0')),
+  );
+  assert.match(stderr, /queued=0\n/);
+});
+
+test('Output gathers lines into chunks and writes every one, in order, by the last flush', async () => {
+  const script = `
+    const { Output } = await import(${JSON.stringify(OUTPUT)});
+    const out = new Output();
+    for (let i = 0; i < 100_000; i++) out.write('line ' + i + '\\n');
+    out.flush();
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdout.on('data', (b: Buffer) => chunks.push(b));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  const lines = Buffer.concat(chunks).toString('utf8').split('\n').slice(0, -1);
+  assert.equal(lines.length, 100_000);
+  assert.ok(lines.every((l, i) => l === `line ${i}`));
+});
