@@ -230,8 +230,9 @@ export interface BatchLimits {
 /**
  * Findings of a scan on their way to the store, recorded in batches of whole
  * documents (`recordFindings`, one transaction each), so that memory stays
- * bounded however many a scan finds: a 1 GB dump with a million findings held
- * them all until the end, ~1.2 GB more at peak.
+ * bounded however many a scan finds. Held until the 500th document, the
+ * million findings of the 1 GB benchmark zip (20 documents) stayed to the end:
+ * 653 MB peak RSS for `scan` with the store, 445 MB in batches.
  */
 export class FindingRecorder {
   readonly #store: Store;
