@@ -10,7 +10,7 @@
  *            --repeat N (scan each kind N times on one core and keep the fastest: on a shared
  *            machine whose speed varies from minute to minute, the best of N is the steadiest figure)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import { finnishDate, makeFiller, makeNotes, makePatients, reformatPhone, reverseName, type Patient } from '../src/demo/synthetic-clinic.js';
-import { generateKey } from '../src/keys/org-key.js';
+import { generateKey, writeNewKeyFile } from '../src/keys/org-key.js';
 import { createRng } from '../src/matcher/identifiers/synthetic.js';
 import { loadOrgIndex } from '../src/matcher/org-index.js';
 import { scanPathsParallel } from '../src/scan/parallel-scan.js';
@@ -229,6 +229,8 @@ async function main(): Promise<void> {
   let zipFindings = NaN;
   let zipIssues = '?';
   let zipBytes = 0;
+  let cliRss = NaN;
+  let cliLines = 0;
   if (!args.includes('--skip-zip')) {
     const zpath = join(dir, 'dump.zip');
     const out = createWriteStream(zpath);
@@ -250,6 +252,23 @@ async function main(): Promise<void> {
     zipRss = Number(/maxRSS=(\d+)/.exec(child.stdout)?.[1] ?? NaN) / 1024;
     zipFindings = Number(/findings=(\d+)/.exec(child.stdout)?.[1] ?? NaN);
     zipIssues = /issues=(\d+(?: \([^)]*\))?)/.exec(child.stdout)?.[1] ?? '?';
+
+    // The same zip through the command line a user runs, its JSON lines piped here and counted as they come.
+    const keyFile = join(dir, 'bench.key');
+    rmSync(keyFile, { force: true });
+    writeNewKeyFile(keyFile, key);
+    const cfgFile = join(dir, 'bench-cli.yaml');
+    writeFileSync(cfgFile, `data_dir: ${join(dir, 'var-cli')}\norgs: []\nsites: []\n`);
+    const cliArgs = ['scan', '--config', cfgFile, '--bundle', join(dir, 'bench.lwb'), '--key', keyFile, '--no-store', '--json', zpath];
+    const cliChild = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/cli-rss.ts'), ...cliArgs]);
+    let cliStderr = '';
+    cliChild.stderr.on('data', (b: Buffer) => (cliStderr += b.toString()));
+    cliChild.stdout.on('data', (b: Buffer) => {
+      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) cliLines++;
+    });
+    await new Promise<void>((r) => cliChild.on('close', () => r()));
+    cliRss = Number(/maxRSS=(\d+)/.exec(cliStderr)?.[1] ?? NaN) / 1024;
+    if (!/exit=0/.test(cliStderr)) console.error(`leakwatch scan of the zip failed: ${cliStderr.trim().split('\n').at(-1)}`);
   }
 
   printTable('enrollment', [
@@ -280,6 +299,7 @@ async function main(): Promise<void> {
       ['what', 'value'],
       ['zip size', `${mb(zipBytes)} MB (${mb(written)} MB inside)`],
       ['peak RSS scanning it', `${zipRss.toFixed(0)} MB`],
+      ['peak RSS, `leakwatch scan --no-store --json` of it, piped', `${cliRss.toFixed(0)} MB (${cliLines} lines)`],
       // The zip holds the same files, so it must give the same findings (a check on the zip reader).
       ['findings / extraction issues', `${zipFindings} / ${zipIssues}${zipFindings === findings ? ' (same findings as the files)' : ` (DIFFERENT: ${findings} from the files)`}`],
     ]);
