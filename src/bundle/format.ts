@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { LeakwatchError } from '../errors.js';
 import type { IdentifierTypeName } from '../matcher/identifiers/types.js';
 import { isSorted } from '../matcher/fingerprint-table.js';
-import { JsonStringList, stringListError, stringListJson, type StringList } from './string-list.js';
+import { JsonStringList, stringListJson, type StringList } from './string-list.js';
 
 export const BUNDLE_MAGIC = 'LWBUNDLE';
 export const BUNDLE_VERSION = 1;
@@ -256,7 +256,7 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     try {
       return JsonStringList.parse(u8(name), { shared });
     } catch (err) {
-      throw stringListError(where, name, err);
+      throw invalid(where, `section ${name}: ${(err as Error).message}`);
     }
   };
   const b: Bundle = {

@@ -5,8 +5,6 @@
  * here loading checks the JSON in one pass over its bytes and keeps where each
  * string lies (8 bytes a string).
  */
-import { LeakwatchError } from '../errors.js';
-
 /** What the matcher needs of a list of strings; a plain array is one too. */
 export interface StringList {
   readonly length: number;
@@ -139,9 +137,4 @@ export class JsonStringList implements StringList {
 /** `list` as a JSON array's bytes: a JsonStringList's own bytes, anything else through JSON.stringify. */
 export function stringListJson(list: StringList): Uint8Array {
   return list instanceof JsonStringList ? list.parts.json : Buffer.from(JSON.stringify([...list]), 'utf8');
-}
-
-/** Wraps a parse failure of a bundle's string list as the bundle error. */
-export function stringListError(where: string, section: string, err: unknown): LeakwatchError {
-  return new LeakwatchError('LW_BUNDLE_INVALID', `${where}: not a valid leakwatch bundle (section ${section}: ${(err as Error).message})`);
 }

@@ -62,7 +62,7 @@ export interface FingerprintTableParts {
 export interface FingerprintTableOptions {
   /** Whether the table gets a probe filter (by default: FILTER_MIN_ENTRIES or more entries). */
   filter?: boolean;
-  /** Allocate the table's own arrays on SharedArrayBuffer, for `parts` to be shared with worker threads. */
+  /** Allocate the table's own arrays (directory, filter) on SharedArrayBuffer, for `parts` to be shared with worker threads. */
   shared?: boolean;
   /** Arrays parallel to the entries, reordered in place as the entries are (entry i of the table is element i of each). */
   carry?: readonly (Uint32Array | Uint8Array)[];
@@ -187,8 +187,8 @@ export class FingerprintTable {
 
   /**
    * Builds the table over parallel arrays of the keys' halves and values,
-   * which it keeps (not copied, except onto SharedArrayBuffer when `shared`
-   * asks for that and they are not there yet). The arrays are sorted in place
+   * which it keeps, not copied (for `shared`, pass them on SharedArrayBuffer;
+   * the table's own directory and filter go there). The arrays are sorted in place
    * by key (see `sortByKey`), and every `carry` array with them; `val` null
    * means each entry's value is its position in the table. Entries with the
    * same key keep the order they were given in.
@@ -199,12 +199,6 @@ export class FingerprintTable {
     if (lo.length !== n || carry.some((a) => a.length !== n)) throw new RangeError('fingerprint arrays differ in length');
     sortByKey(hi, lo, carry);
     const bytes = (count: number): ArrayBuffer | SharedArrayBuffer => (options.shared ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
-    const own = (a: Uint32Array): Uint32Array => {
-      if (!options.shared || a.buffer instanceof SharedArrayBuffer) return a;
-      const copy = new Uint32Array(bytes(a.length));
-      copy.set(a);
-      return copy;
-    };
     const dir = directory(hi, new Uint32Array(bytes(bucketsFor(n) + 1)));
     let distinct = 0;
     for (let k = 0; k < n; k++) if (k === 0 || hi[k] !== hi[k - 1] || lo[k] !== lo[k - 1]) distinct++;
@@ -219,7 +213,7 @@ export class FingerprintTable {
       filter[b + ((l >>> 9) & 15)]! |= 1 << ((l >>> 13) & 31);
       filter[b + ((l >>> 18) & 15)]! |= 1 << ((l >>> 22) & 31);
     }
-    return new FingerprintTable({ hi: own(hi), lo: own(lo), val: val && own(val), dir, filter });
+    return new FingerprintTable({ hi, lo, val, dir, filter });
   }
 
   /** The arrays this table is made of (shared memory when built with `shared`). */

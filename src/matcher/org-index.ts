@@ -126,7 +126,5 @@ export function orgIndexFromShared(s: SharedOrgIndex): OrgIndex {
  * million records). The loaded index holds the fingerprints already sorted.
  */
 export function bundleInCurrentLayout(index: OrgIndex, bytes: Buffer): Buffer {
-  if (!index.bundle.olderLayout) return bytes;
-  const { olderLayout: _older, ...content } = index.bundle;
-  return encodeBundle(content);
+  return index.bundle.olderLayout ? encodeBundle(index.bundle) : bytes;
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { decodeBundle, decodeBundleHeader, encodeBundle } from '../../src/bundle/format.js';
+import { JsonStringList } from '../../src/bundle/string-list.js';
 import { hasCode } from '../../src/errors.js';
 import { deriveKeys, generateKey } from '../../src/keys/org-key.js';
 import { isSorted, sortByKey } from '../../src/matcher/fingerprint-table.js';
@@ -89,4 +90,14 @@ test('loading a bundle whose fingerprints are not in key order never writes to i
   assert.ok(isSorted(org.bundle.ids.hi, org.bundle.ids.lo));
   assert.ok(bytes.equals(before), 'the bundle bytes are unchanged (an import stores exactly them)');
   assert.doesNotThrow(() => decodeBundle(bytes, 'b.lwb'));
+});
+
+test('record references that are not a JSON array of strings are refused with the section and byte named', () => {
+  const b = syntheticBundle('clinic-a', 1);
+  // A list over bytes that were never checked; the encoder writes them as they are, with a valid checksum.
+  const bytes = encodeBundle({ ...b, recordIds: new JsonStringList({ json: Buffer.from('["R-1-0",7]'), bounds: Uint32Array.of(1, 8) }) });
+  assert.throws(
+    () => decodeBundle(bytes, 'b.lwb'),
+    (e) => hasCode(e, 'LW_BUNDLE_INVALID') && /^b\.lwb: not a valid leakwatch bundle \(section record_ids: expected a string at byte 9\)$/.test((e as Error).message),
+  );
 });
