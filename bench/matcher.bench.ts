@@ -8,19 +8,22 @@
  *   npx tsx bench/matcher.bench.ts --scale 0.05    # quick
  *   options: --dir DIR (work dir, default bench/out/matcher), --skip-grep, --skip-zip,
  *            --repeat N (scan each kind N times on one core and keep the fastest: on a shared
- *            machine whose speed varies from minute to minute, the best of N is the steadiest figure)
+ *            machine whose speed varies from minute to minute, the best of N is the steadiest figure),
+ *            --skip-stages (skip the table of where one core's time goes on a CSV and a JSON Lines file)
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import { finnishDate, makeFiller, makeNotes, makePatients, reformatPhone, reverseName, type Patient } from '../src/demo/synthetic-clinic.js';
 import { generateKey, writeNewKeyFile } from '../src/keys/org-key.js';
 import { createRng } from '../src/matcher/identifiers/synthetic.js';
-import { loadOrgIndex } from '../src/matcher/org-index.js';
+import { IdentifierHasher } from '../src/matcher/keyed-identifier.js';
+import { loadOrgIndex, type OrgIndex } from '../src/matcher/org-index.js';
 import { scanPathsParallel } from '../src/scan/parallel-scan.js';
 import { scanPaths } from '../src/scan/scan-files.js';
 import { Store } from '../src/store/store.js';
@@ -113,6 +116,26 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
+/**
+ * The organization as loaded, then copies of it with one more stage of matching
+ * switched off each, for the table of where one core's time goes. Each row
+ * differs from the one above it by one stage, so the difference of their
+ * times is what that stage costs (bench only: the scan has no such switches).
+ */
+function stageVariants(org: OrgIndex): [string, OrgIndex[]][] {
+  const noCorroboration: OrgIndex = { ...org, bundle: { ...org.bundle, corro: { ...org.bundle.corro, start: new Uint32Array(org.bundle.corro.start.length) } } };
+  // Every candidate is still found, keyed and looked up, under another key: the same lookups, none of which hits.
+  const noHits: OrgIndex = { ...noCorroboration, hasher: new IdentifierHasher(randomBytes(16)) };
+  const noCandidates: OrgIndex = { ...noHits, fields: org.fields.map((f) => (f.role === 'primary' ? { ...f, role: 'corroborating' as const } : f)) };
+  return [
+    ['everything', [org]],
+    ['without corroboration (records still hit)', [noCorroboration]],
+    ['candidates looked up, none hits', [noHits]],
+    ['no identifier candidates (text fingerprints only)', [noCandidates]],
+    ['no organization (read, hash, decode, extract, normalize)', []],
+  ];
+}
+
 async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'notes'), { recursive: true });
@@ -199,6 +222,30 @@ async function main(): Promise<void> {
     scan1 += best;
     scan1Cpu += bestCpu;
     perKind.push([kind, bytes, best]);
+  }
+
+  // 5b. Where one core's time goes, on the first CSV and JSON Lines files: the variants of
+  // stageVariants, alternating within each repeat, best of --repeat runs each.
+  const stageRows: string[][] = [];
+  if (!args.includes('--skip-stages')) {
+    const probe = ['csv', 'jsonl'].map((kind) => join(dir, 'corpus', corpusNames.find((n) => n.endsWith(`-${kind}.${kind}`))!));
+    const variants = stageVariants(org);
+    const best = variants.map(() => probe.map(() => Infinity));
+    for (let run = 0; run < repeat; run++) {
+      for (let v = 0; v < variants.length; v++) {
+        for (let f = 0; f < probe.length; f++) {
+          t0 = process.hrtime.bigint();
+          await scanPaths([probe[f]!], { orgs: variants[v]![1] });
+          best[v]![f] = Math.min(best[v]![f]!, secs(t0));
+        }
+      }
+    }
+    const sizes = probe.map((f) => statSync(f).size);
+    stageRows.push(['scan of one file, 1 core', ...probe.map((f, i) => `${f.split('/').pop()} (${mb(sizes[i]!)} MB): s / MB/s`), 'the stage removed costs (s)']);
+    variants.forEach(([name], v) => {
+      const cost = v + 1 < variants.length ? probe.map((_, f) => (best[v]![f]! - best[v + 1]![f]!).toFixed(2)).join(' / ') : `all that is left: ${probe.map((_, f) => best[v]![f]!.toFixed(2)).join(' / ')}`;
+      stageRows.push([name, ...probe.map((_, f) => `${best[v]![f]!.toFixed(2)} / ${mb(sizes[f]! / best[v]![f]!)}`), cost]);
+    });
   }
 
   // 6. Scan, all cores: what `leakwatch scan --jobs auto` does (one worker thread per core, all sharing one index).
@@ -294,6 +341,7 @@ async function main(): Promise<void> {
     ['sha256sum', shaS.toFixed(1), mb(written / shaS), 'reference: hashing only'],
     ['grep -F -i -f (plaintext ids)', grepS === null ? 'skipped' : grepS.toFixed(1), grepS === null ? '-' : mb(written / grepS), `${N_RECORDS * 3} plaintext patterns, exact strings only`],
   ]);
+  if (stageRows.length > 0) printTable(`where one core's time goes (best of ${repeat}; each row drops one more stage)`, stageRows);
   if (zipRss !== null) {
     printTable('zip', [
       ['what', 'value'],
