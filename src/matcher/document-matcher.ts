@@ -10,6 +10,7 @@ import { nameTokens } from './identifiers/name.js';
 import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
 import { CandidateBatch } from './candidate-batch.js';
+import { FP_MISSING, FP_NONE, FpCache } from './fp-cache.js';
 import { maxSeverity, type Confidence, type Finding, type FindingSource, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
 import { RecordHits } from './record-hits.js';
@@ -27,8 +28,18 @@ const ROW_SEPARATOR = '\n\u0000';
 const ROW_BATCH_CHARS = 48 * 1024;
 const SPACE = 0x20;
 
-/** Index of the row containing offset `at` (rowStarts ascending, rowStarts[0] = 0). */
-function rowIndex(rowStarts: Int32Array, at: number): number {
+/**
+ * Index of the row containing offset `at` (rowStarts ascending, rowStarts[0] = 0),
+ * given `near`, the answer for an earlier offset: hits come in text order, and
+ * in a leaked table several hit the same row, so that row and the next are
+ * tried before a binary search.
+ */
+function rowIndex(rowStarts: Int32Array, at: number, near: number): number {
+  const n = rowStarts.length;
+  if (near < n && rowStarts[near]! <= at) {
+    if (near + 1 === n || at < rowStarts[near + 1]!) return near;
+    if (near + 2 === n || at < rowStarts[near + 2]!) return near + 1;
+  }
   let lo = 0;
   let hi = rowStarts.length - 1;
   while (lo < hi) {
@@ -84,7 +95,8 @@ interface PatternGroup {
   impl: IdentifierType;
   pattern: RegExp;
   options: NormalizeOptions;
-  targets: { org: number; field: number; label: string; prefix: Uint8Array }[];
+  /** `alone`: no other field of that organization hashes under the same label, so every entry found under this key is this field's. */
+  targets: { org: number; field: number; label: string; prefix: Uint8Array; alone: boolean }[];
 }
 
 interface OrgDocState {
@@ -94,7 +106,7 @@ interface OrgDocState {
   /** Fingerprints of single name tokens, for words that are not kept whole (ids, addresses) but whose tokens repeat: keyed by the token, or by the run of ASCII letters it was cut from (the token is its lower case). */
   tokenFps: Map<string, Uint32Array>;
   /** Per corroborating pattern field (by index), keyed fingerprints of candidates already seen near hits (bounded). */
-  fieldFps: Map<number, Map<string, Uint32Array>>;
+  fieldFps: Map<number, FpCache>;
   winnower: Winnower;
   onFingerprint: (hi: number, lo: number) => void;
   simhash: SimhashBuilder | null;
@@ -131,7 +143,8 @@ function buildPatternGroups(orgs: readonly OrgIndex[]): PatternGroup[] {
         g = { impl: f.impl, pattern: globalRegExp(f.impl.pattern), options: { region: f.region }, targets: [] };
         groups.set(key, g);
       }
-      g.targets.push({ org: oi, field: fi, label: f.label, prefix: o.hasher.prefix(f.label) });
+      const alone = o.fields.every((other, i) => i === fi || other.role !== 'primary' || other.label !== f.label);
+      g.targets.push({ org: oi, field: fi, label: f.label, prefix: o.hasher.prefix(f.label), alone });
     });
   });
   return [...groups.values()];
@@ -293,6 +306,7 @@ export class DocumentMatcher implements DocumentSink {
       }
       // Hits come organization by organization, each in candidate order; organizations share no
       // state here, so each sees its hits in the order a match-by-match pass would give it.
+      let row = 0;
       for (let h = 0; h < hits.n; h++) {
         const i = hits.cand[h]!;
         const t = g.targets[hits.target[h]!]!;
@@ -300,16 +314,19 @@ export class DocumentMatcher implements DocumentSink {
         const end = batch.end[i]!;
         const org = orgs[t.org]!;
         for (let e = hits.entry[h]!; e !== -1; e = org.ids.nextOf(e)) {
-          if (org.bundle.ids.field[e] !== t.field) continue;
+          if (!t.alone && org.bundle.ids.field[e] !== t.field) continue;
           const rec = org.bundle.ids.rec[e]!;
           const st = doc.orgs[t.org]!;
           const slot = st.records.slotOf(rec);
           st.records.addPrimary(slot, t.field);
+          // Every corroborating field of this record is already seen: nothing left to look for.
+          if (st.records.isSettled(slot)) continue;
           // The hit itself is cut out: an e-mail like matti.virtanen@… must not corroborate its own name.
           let lo: number;
           let hi: number;
           if (rowStarts) {
-            const r = rowIndex(rowStarts, start);
+            const r = rowIndex(rowStarts, start, row);
+            row = r;
             lo = rowStarts[r]!;
             hi = r + 1 < rowStarts.length ? rowStarts[r + 1]! - ROW_SEPARATOR.length : text.length;
           } else {
@@ -498,8 +515,16 @@ function pushWindowFp(hi: number, lo: number): void {
   windowFps.lo[windowFps.n++] = lo;
 }
 
-/** Distinct words (or field candidates) whose fingerprints a document keeps per field; the cache starts over beyond this. */
+/** Distinct words whose fingerprints a document keeps (for names, and for tokens); the cache starts over beyond this. */
 const NAME_CACHE_WORDS = 20_000;
+/**
+ * Distinct candidates of one corroborating pattern field whose fingerprints a
+ * document keeps. A table of birth dates spans about a century, 36,525 days:
+ * with room for 20,000 the cache started over every 20,000 dates and missed
+ * on most rows of a leaked patient table. An entry costs its key, a Map slot
+ * and two words (about 70 bytes for a date): under 5 MB when full.
+ */
+const FIELD_CACHE_ENTRIES = 65_536;
 
 /** What `\s` matches in a JavaScript regex (exported for its test). */
 export function isSpace(c: number): boolean {
@@ -599,31 +624,28 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
   }
 }
 
-const NO_FP = new Uint32Array(0);
-
 /**
  * Fills windowFps with field `f`'s keyed fingerprints in `window`. Candidates
  * of a pattern field (dates) repeat across rows; their fingerprints, or that
  * they have none, are kept per document.
  */
-function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string, cache: Map<string, Uint32Array>): void {
+function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string, cache: FpCache): void {
   const opts = { region: f.region };
   if (f.impl.pattern) {
     scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
       const raw = window.slice(start, end);
-      let fp = cache.get(raw);
-      if (fp === undefined) {
+      let slot = cache.get(raw);
+      if (slot === FP_MISSING) {
         const canon = f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts);
         if (canon === null) {
-          fp = NO_FP;
+          cache.setNone(raw);
+          slot = FP_NONE;
         } else {
           org.hasher.hashInto(f.label, canon);
-          fp = Uint32Array.of(org.hasher.hi, org.hasher.lo);
+          slot = cache.set(raw, org.hasher.hi, org.hasher.lo);
         }
-        if (cache.size >= NAME_CACHE_WORDS) cache.clear();
-        cache.set(raw, fp);
       }
-      if (fp.length === 2) pushWindowFp(fp[0]!, fp[1]!);
+      if (slot !== FP_NONE) pushWindowFp(cache.hi(slot), cache.lo(slot));
     });
   } else {
     for (const tok of window.split(/[\t\n\r,;|]+/)) if (tok.trim()) addWindowFp(org, f.label, f.impl.normalize(tok, opts));
@@ -665,7 +687,7 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
       window ??= `${text.slice(lo, start)}\t${text.slice(end, hi)}`;
       let cache = st.fieldFps.get(fi);
       if (cache === undefined) {
-        cache = new Map();
+        cache = new FpCache(FIELD_CACHE_ENTRIES);
         st.fieldFps.set(fi, cache);
       }
       collectWindowFps(org, f, window, cache);
@@ -680,6 +702,9 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
     const need = f.type === 'name' ? Math.min(2, total) : 1;
     if (matched >= need) hits.addCorroborating(slot, fi);
   }
+  let settled = true;
+  for (let i = from; i < to && settled; i++) settled = hits.hasCorroborating(slot, field[i]!);
+  if (settled) hits.settle(slot);
   // Nothing of the window outlives the call.
   windowFps.hi.fill(0, 0, windowFps.n);
   windowFps.lo.fill(0, 0, windowFps.n);

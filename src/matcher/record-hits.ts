@@ -11,6 +11,8 @@ export class RecordHits {
   #recs = new Int32Array(32);
   #primary: Uint32Array;
   #corro: Uint32Array;
+  /** 1 for a slot whose record has every corroborating field seen (see `settle`). */
+  #settled = new Uint8Array(32);
   /** Records hit so far; slots 0..size-1 in first-hit order. */
   size = 0;
 
@@ -47,6 +49,15 @@ export class RecordHits {
 
   addCorroborating(slot: number, field: number): void {
     this.#corro[slot * this.#words + (field >>> 5)]! |= 1 << (field & 31);
+  }
+
+  /** Marks a slot whose record has no corroborating field left to find: later hits need not look. */
+  settle(slot: number): void {
+    this.#settled[slot] = 1;
+  }
+
+  isSettled(slot: number): boolean {
+    return this.#settled[slot] === 1;
   }
 
   hasCorroborating(slot: number, field: number): boolean {
@@ -88,7 +99,7 @@ export class RecordHits {
 
   #grow(): void {
     const n = 2 * this.#recs.length;
-    const grow = <T extends Int32Array | Uint32Array>(a: T, make: (len: number) => T, len: number): T => {
+    const grow = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, make: (len: number) => T, len: number): T => {
       const b = make(len);
       b.set(a);
       return b;
@@ -96,6 +107,7 @@ export class RecordHits {
     this.#recs = grow(this.#recs, (l) => new Int32Array(l), n);
     this.#primary = grow(this.#primary, (l) => new Uint32Array(l), n * this.#words);
     this.#corro = grow(this.#corro, (l) => new Uint32Array(l), n * this.#words);
+    this.#settled = grow(this.#settled, (l) => new Uint8Array(l), n);
   }
 }
 

@@ -90,6 +90,28 @@ describe('corroboration', () => {
     assert.deepEqual(got.get(p.patient_id), { confidence: 'low', fields: ['fi_hetu'] });
   });
 
+  it('in a long batch of rows, each hit corroborates from its own row, whether hits share a row, follow each other or lie far apart', () => {
+    const [p, q, r] = patients as [Patient, Patient, Patient];
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => row(`item ${i}`, 'nothing to see', `${i}`));
+    const name = (x: Patient) => x.full_name;
+    const got = scan([
+      ...filler(3),
+      // q first hit without its name, then, in the next row, with it: the second hit must look again.
+      row(q.hetu, 'Someone Else'),
+      row(q.email, name(q)),
+      // p: three hits in one row, its name and date beside them.
+      row(p.hetu, p.phone, p.email, name(p), isoToFinnish(p.birth_date)),
+      ...filler(400),
+      // r: its hit far below, its name only in the row above (which must not count).
+      row('nobody', name(r), isoToFinnish(r.birth_date)),
+      row(r.hetu, 'unrelated words'),
+      ...filler(2),
+    ]);
+    assert.deepEqual(got.get(p.patient_id), { confidence: 'high', fields: ['date', 'email', 'fi_hetu', 'name', 'phone'] });
+    assert.deepEqual(got.get(q.patient_id), { confidence: 'high', fields: ['email', 'fi_hetu', 'name'] });
+    assert.deepEqual(got.get(r.patient_id), { confidence: 'low', fields: ['fi_hetu'] });
+  });
+
   it('in free text, counts only what lies within the proximity window', () => {
     const p = patients[5]!;
     const filler = 'lorem ipsum dolor sit amet '.repeat(20);

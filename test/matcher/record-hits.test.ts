@@ -34,4 +34,17 @@ describe('RecordHits', () => {
       { seed: 3, numRuns: 300 },
     );
   });
+
+  it('remembers which slots are settled, across growth, and no others', () => {
+    const hits = new RecordHits(3);
+    const settled = new Set<number>();
+    for (let rec = 0; rec < 500; rec++) {
+      const slot = hits.slotOf(rec * 7919);
+      if (rec % 3 === 0) {
+        hits.settle(slot);
+        settled.add(slot);
+      }
+    }
+    for (let slot = 0; slot < hits.size; slot++) assert.equal(hits.isSettled(slot), settled.has(slot));
+  });
 });
