@@ -53,3 +53,39 @@ test('Output gathers lines into chunks and writes every one, in order, by the la
   assert.equal(lines.length, 100_000);
   assert.ok(lines.every((l, i) => l === `line ${i}`));
 });
+
+test('the readable summary groups findings per organization, each in its order, under one header, a line at a time', async () => {
+  const { writeFindingsText } = await import('../../src/cli/output.js');
+  const findingsText = (findings: Parameters<typeof writeFindingsText>[0]): string => {
+    const lines: string[] = [];
+    writeFindingsText(findings, (line) => lines.push(line));
+    return lines.join('\n');
+  };
+  const source = { url: null, path: 'leak.csv', entry: null, sha256: 'ab'.repeat(32), size: 12 };
+  const base = { confidence: 'low' as const, source, seen_at: '2026-12-03T00:00:00.000Z' };
+  const text = findingsText([
+    { ...base, org: 'clinic-a', kind: 'record', record: 'A-1', fields: ['fi_hetu'], severity: 'high' },
+    { ...base, org: 'clinic-b', kind: 'term', term: 'Lakeside', severity: 'medium', confidence: 'medium' },
+    { ...base, org: 'clinic-a', kind: 'canary', record: 'A-2', fields: ['email', 'name'], severity: 'high', confidence: 'high' },
+    { ...base, org: 'clinic-a', kind: 'document', document: 'notes/1.txt', overlap: 0.25, severity: 'high', confidence: 'medium' },
+  ]);
+  assert.equal(
+    text,
+    [
+      `leak.csv  (sha256 ${'ab'.repeat(8)}…, 12 bytes)`,
+      '  clinic-a: severity HIGH',
+      '    record A-1  low  [fi_hetu]',
+      '    CANARY A-2  high  [email, name]',
+      '    document notes/1.txt  medium  overlap 25.0%',
+      '  clinic-b: severity MEDIUM',
+      '    term "Lakeside"  medium',
+    ].join('\n'),
+  );
+  // A document without findings prints nothing.
+  assert.equal(findingsText([]), '');
+  // A large document's summary lists every record, in order.
+  const many = Array.from({ length: 50_000 }, (_, i) => ({ ...base, org: 'clinic-a', kind: 'record' as const, record: `R-${i}`, fields: ['fi_hetu'], severity: 'low' as const }));
+  const lines = findingsText(many).split('\n');
+  assert.equal(lines.length, 2 + many.length);
+  assert.equal(lines.at(-1), '    record R-49999  low  [fi_hetu]');
+});

@@ -10,7 +10,7 @@ import { Store, type ScannedDocument } from '../../store/store.js';
 import { availableParallelism } from 'node:os';
 import { loadOrgSpec, orgSpecFromFiles, orgSpecsFromStore } from '../../matcher/load-orgs.js';
 import { scanPathsParallel } from '../../scan/parallel-scan.js';
-import { findingJson, findingsText, Output } from '../output.js';
+import { findingJson, Output, writeFindingsText } from '../output.js';
 import { deliverPending } from '../../alerts/delivery-worker.js';
 import { FindingRecorder } from '../../alerts/record-findings.js';
 import { createLogger } from '../../log/logger.js';
@@ -70,7 +70,7 @@ export function registerScan(program: Command): void {
         };
         const onDocument = (r: DocumentResult, doc: ScannedDocument) => {
           if (opts.json) for (const f of r.findings) out.write(`${findingJson(f)}\n`);
-          else if (r.findings.length) out.write(`${findingsText(r.findings)}\n`);
+          else writeFindingsText(r.findings, (line) => out.write(`${line}\n`));
           recorder?.add(r, doc);
         };
         const onIssue = (i: ExtractIssue) => {
