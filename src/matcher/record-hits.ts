@@ -75,6 +75,15 @@ export class RecordHits {
     return { primary, corroborating };
   }
 
+  /**
+   * The set of fields seen for a slot (primary or corroborating) as one number,
+   * equal for slots with equal sets; -1 when the organization has more than 32
+   * fields (then use `fields`).
+   */
+  fieldSet(slot: number): number {
+    return this.#words === 1 ? (this.#primary[slot]! | this.#corro[slot]!) >>> 0 : -1;
+  }
+
   /** Field indexes seen for a slot (primary or corroborating), ascending. */
   fields(slot: number): number[] {
     const out: number[] = [];

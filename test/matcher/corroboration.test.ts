@@ -83,6 +83,25 @@ describe('corroboration', () => {
     for (const x of [a, b, c]) assert.deepEqual(got.get(x.patient_id)?.fields, ['fi_hetu', 'name'], x.full_name);
   });
 
+  it('gives records with the same fields one list, which no consumer can change', () => {
+    const [p, q, r] = patients as [Patient, Patient, Patient];
+    const found: Finding[] = [];
+    const m = new DocumentMatcher({ orgs: [org], onDocument: (r) => found.push(...r.findings) }, { url: null, path: 'x' });
+    const ref = { source: 'x', entry: [], mediaType: 'text/plain' };
+    m.begin(ref);
+    m.part(row(p.hetu));
+    m.part(row(q.hetu));
+    m.part(row(q.email));
+    m.part(row(r.hetu));
+    m.end(ref, { sha256: '0'.repeat(64), size: 1 });
+    const [fp, fq, fr] = [p, q, r].map((x) => found.find((f) => f.record === x.patient_id)!);
+    assert.equal(fr!.fields, fp!.fields, 'one list for the same set of fields');
+    assert.deepEqual(fp!.fields, ['fi_hetu']);
+    assert.deepEqual(fq!.fields, ['fi_hetu', 'email']);
+    assert.ok(Object.isFrozen(fp!.fields) && Object.isFrozen(fq!.fields));
+    assert.throws(() => (fp!.fields as string[]).push('name'), TypeError);
+  });
+
   it('needs two name tokens, and takes none from words without letters', () => {
     const p = patients[4]!;
     const [first] = p.full_name.split(' ') as [string, string];

@@ -47,4 +47,26 @@ describe('RecordHits', () => {
     }
     for (let slot = 0; slot < hits.size; slot++) assert.equal(hits.isSettled(slot), settled.has(slot));
   });
+
+  it('property: fieldSet is one number per set of fields seen, equal exactly when the sets are', () => {
+    const op = fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 31 }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const hits = new RecordHits(32);
+        for (const [primary, rec, field] of ops) {
+          const slot = hits.slotOf(rec);
+          if (primary) hits.addPrimary(slot, field);
+          else hits.addCorroborating(slot, field);
+        }
+        for (let a = 0; a < hits.size; a++) {
+          for (let b = 0; b < hits.size; b++) {
+            assert.equal(hits.fieldSet(a) === hits.fieldSet(b), hits.fields(a).join() === hits.fields(b).join());
+          }
+        }
+      }),
+      { seed: 9, numRuns: 200 },
+    );
+    // More than 32 fields: no single number.
+    assert.equal(new RecordHits(33).fieldSet(new RecordHits(33).slotOf(1)), -1);
+  });
 });
