@@ -95,8 +95,7 @@ interface PatternGroup {
   impl: IdentifierType;
   pattern: RegExp;
   options: NormalizeOptions;
-  /** `alone`: no other field of that organization hashes under the same label, so every entry found under this key is this field's. */
-  targets: { org: number; field: number; label: string; prefix: Uint8Array; alone: boolean }[];
+  targets: { org: number; field: number; label: string; prefix: Uint8Array }[];
 }
 
 interface OrgDocState {
@@ -143,8 +142,7 @@ function buildPatternGroups(orgs: readonly OrgIndex[]): PatternGroup[] {
         g = { impl: f.impl, pattern: globalRegExp(f.impl.pattern), options: { region: f.region }, targets: [] };
         groups.set(key, g);
       }
-      const alone = o.fields.every((other, i) => i === fi || other.role !== 'primary' || other.label !== f.label);
-      g.targets.push({ org: oi, field: fi, label: f.label, prefix: o.hasher.prefix(f.label), alone });
+      g.targets.push({ org: oi, field: fi, label: f.label, prefix: o.hasher.prefix(f.label) });
     });
   });
   return [...groups.values()];
@@ -314,7 +312,7 @@ export class DocumentMatcher implements DocumentSink {
         const end = batch.end[i]!;
         const org = orgs[t.org]!;
         for (let e = hits.entry[h]!; e !== -1; e = org.ids.nextOf(e)) {
-          if (!t.alone && org.bundle.ids.field[e] !== t.field) continue;
+          if (org.bundle.ids.field[e] !== t.field) continue;
           const rec = org.bundle.ids.rec[e]!;
           const st = doc.orgs[t.org]!;
           const slot = st.records.slotOf(rec);
@@ -402,8 +400,8 @@ export class DocumentMatcher implements DocumentSink {
     const severity: Severity = 'low';
     // Findings with the same fields share one frozen list of their labels: a leaked table gives a
     // finding per row, nearly all with the same few sets, and a list each was 60-100 bytes apiece.
-    const lists = new Map<number, string[]>();
-    const labels = (slot: number): string[] => Object.freeze([...new Set(st.records.fields(slot).map((fi) => o.fields[fi]!.label))]) as string[];
+    const lists = new Map<number, readonly string[]>();
+    const labels = (slot: number): readonly string[] => Object.freeze([...new Set(st.records.fields(slot).map((fi) => o.fields[fi]!.label))]);
     for (let slot = 0; slot < st.records.size; slot++) {
       const rec = st.records.recordAt(slot);
       const set = st.records.fieldSet(slot);
@@ -531,7 +529,7 @@ const NAME_CACHE_WORDS = 20_000;
  * document keeps. A table of birth dates spans about a century, 36,525 days:
  * with room for 20,000 the cache started over every 20,000 dates and missed
  * on most rows of a leaked patient table. An entry costs its key, a Map slot
- * and two words (about 70 bytes for a date): under 5 MB when full.
+ * and two words (estimated, not measured: about 70 bytes for a date, 5 MB full).
  */
 const FIELD_CACHE_ENTRIES = 65_536;
 

@@ -24,7 +24,7 @@ export interface Finding {
   term?: string;
   confidence: Confidence;
   /** Field types that matched (record/canary findings). */
-  fields?: string[];
+  fields?: readonly string[];
   /** Severity of the whole source document for this organization. */
   severity: Severity;
   source: FindingSource;

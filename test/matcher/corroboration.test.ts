@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { enrollSyntheticClinic } from '../../src/demo/enroll-clinic.js';
 import { makePatients, type Patient } from '../../src/demo/synthetic-clinic.js';
-import { DocumentMatcher } from '../../src/matcher/document-matcher.js';
-import type { Finding } from '../../src/matcher/findings.js';
 import { loadOrgIndex, type OrgIndex } from '../../src/matcher/org-index.js';
 import type { Part } from '../../src/extract/types.js';
+import { matchParts } from '../support/match-parts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-corro-'));
 let org: OrgIndex;
@@ -21,12 +20,7 @@ let patients: Patient[];
 
 /** Record findings (record id -> confidence and fields) for one document made of `parts`. */
 function scan(parts: Part[]): Map<string, { confidence: string; fields: string[] }> {
-  const found: Finding[] = [];
-  const m = new DocumentMatcher({ orgs: [org], onDocument: (r) => found.push(...r.findings) }, { url: null, path: 'x' });
-  const ref = { source: 'x', entry: [], mediaType: 'text/plain' };
-  m.begin(ref);
-  for (const p of parts) m.part(p);
-  m.end(ref, { sha256: '0'.repeat(64), size: 1 });
+  const found = matchParts([org], parts);
   return new Map(found.filter((f) => f.kind === 'record').map((f) => [f.record!, { confidence: f.confidence, fields: [...f.fields!].sort() }]));
 }
 
@@ -85,15 +79,7 @@ describe('corroboration', () => {
 
   it('gives records with the same fields one list, which no consumer can change', () => {
     const [p, q, r] = patients as [Patient, Patient, Patient];
-    const found: Finding[] = [];
-    const m = new DocumentMatcher({ orgs: [org], onDocument: (r) => found.push(...r.findings) }, { url: null, path: 'x' });
-    const ref = { source: 'x', entry: [], mediaType: 'text/plain' };
-    m.begin(ref);
-    m.part(row(p.hetu));
-    m.part(row(q.hetu));
-    m.part(row(q.email));
-    m.part(row(r.hetu));
-    m.end(ref, { sha256: '0'.repeat(64), size: 1 });
+    const found = matchParts([org], [row(p.hetu), row(q.hetu), row(q.email), row(r.hetu)]);
     const [fp, fq, fr] = [p, q, r].map((x) => found.find((f) => f.record === x.patient_id)!);
     assert.equal(fr!.fields, fp!.fields, 'one list for the same set of fields');
     assert.deepEqual(fp!.fields, ['fi_hetu']);

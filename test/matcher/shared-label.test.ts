@@ -13,9 +13,8 @@ import { parse as parseYaml } from 'yaml';
 import { enroll } from '../../src/enroll/enroll.js';
 import { parseMapping } from '../../src/enroll/mapping.js';
 import type { Part } from '../../src/extract/types.js';
-import { DocumentMatcher } from '../../src/matcher/document-matcher.js';
-import type { Finding } from '../../src/matcher/findings.js';
 import { loadOrgIndex } from '../../src/matcher/org-index.js';
+import { matchParts } from '../support/match-parts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-label-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,15 +32,7 @@ test('a value of one of two fields sharing a label counts for that field alone',
   const key = randomBytes(32);
   await enroll({ org: 'org-a', key, mapping: parseMapping(parseYaml(MAPPING), 'mapping'), recordFiles: [join(dir, 'records.csv')], out: join(dir, 'b.lwb') });
   const org = loadOrgIndex(readFileSync(join(dir, 'b.lwb')), key, { where: 'b.lwb' });
-  const scan = (parts: Part[]) => {
-    const found: Finding[] = [];
-    const m = new DocumentMatcher({ orgs: [org], onDocument: (r) => found.push(...r.findings) }, { url: null, path: 'x' });
-    const ref = { source: 'x', entry: [], mediaType: 'text/plain' };
-    m.begin(ref);
-    for (const p of parts) m.part(p);
-    m.end(ref, { sha256: '0'.repeat(64), size: 1 });
-    return new Map(found.filter((f) => f.kind === 'record').map((f) => [f.record!, f.confidence]));
-  };
+  const scan = (parts: Part[]) => new Map(matchParts([org], parts).filter((f) => f.kind === 'record').map((f) => [f.record!, f.confidence]));
   // One number: one primary field for each record that has it (A's mobile, B's home), never both fields.
   assert.deepEqual(scan([{ kind: 'row', cells: ['050-7654321'] }]), new Map([['A', 'low'], ['B', 'low']]));
   // A's two numbers: two primary fields of A; B has only the shared one.
