@@ -3,12 +3,12 @@
  * like any other (tar is recognised there and hashed only). Counts against
  * maxDepth, maxRatio and maxTotalBytes like a zip entry.
  */
-import { Gunzip } from 'fflate';
 import { ByteChannel, type ChannelEnd } from './byte-channel.js';
 import { slices } from './byte-source.js';
 import { throwIfAborted } from './context.js';
 import { extensionOf } from './detect.js';
 import type { Extractor } from './dispatch.js';
+import { Inflater } from './inflater.js';
 import { RATIO_GRACE_BYTES } from './zip-directory.js';
 import { tooDeep } from './zip-extractor.js';
 
@@ -39,23 +39,27 @@ export const extractGzip: Extractor = async (src, ref, _detected, ctx, dispatch)
   let out = 0;
   let pending: Uint8Array[] = [];
   let cut: ChannelEnd | undefined;
-  const gunzip = new Gunzip({}, (data) => {
-    if (cut !== undefined) return;
-    const byRatio = Math.max(compressedIn * limits.maxRatio, RATIO_GRACE_BYTES) - out;
-    const byTotal = limits.maxTotalBytes - totals.bytes;
-    const allowed = Math.max(0, Math.min(byRatio, byTotal));
-    const chunk = data.length > allowed ? data.subarray(0, allowed) : data;
-    out += chunk.length;
-    totals.bytes += chunk.length;
-    if (chunk.length > 0) pending.push(chunk);
-    if (chunk.length < data.length) {
-      if (byTotal <= byRatio) totals.halted = true;
-      cut = {
-        code: 'LW_EXTRACT_LIMIT',
-        message: byTotal <= byRatio ? 'maxTotalBytes reached; cut short' : 'gzip stream exceeds maxRatio; cut short',
-      };
+  const gunzip = new Inflater('gzip');
+  /** Queues inflated bytes within the ratio and total limits; past them, cuts the stream. */
+  const take = (produced: Uint8Array[]): void => {
+    for (const data of produced) {
+      if (cut !== undefined) return;
+      const byRatio = Math.max(compressedIn * limits.maxRatio, RATIO_GRACE_BYTES) - out;
+      const byTotal = limits.maxTotalBytes - totals.bytes;
+      const allowed = Math.max(0, Math.min(byRatio, byTotal));
+      const chunk = data.length > allowed ? data.subarray(0, allowed) : data;
+      out += chunk.length;
+      totals.bytes += chunk.length;
+      if (chunk.length > 0) pending.push(chunk);
+      if (chunk.length < data.length) {
+        if (byTotal <= byRatio) totals.halted = true;
+        cut = {
+          code: 'LW_EXTRACT_LIMIT',
+          message: byTotal <= byRatio ? 'maxTotalBytes reached; cut short' : 'gzip stream exceeds maxRatio; cut short',
+        };
+      }
     }
-  });
+  };
   const flush = async (): Promise<void> => {
     for (const p of pending) await channel.write(p);
     pending = [];
@@ -67,7 +71,7 @@ export const extractGzip: Extractor = async (src, ref, _detected, ctx, dispatch)
         if (cut !== undefined || totals.halted) break outer;
         compressedIn += slice.length;
         try {
-          gunzip.push(slice);
+          take(gunzip.push(slice, false));
         } catch {
           cut = { code: 'LW_EXTRACT_CORRUPT', message: 'gzip data is corrupt' };
         }
@@ -77,13 +81,14 @@ export const extractGzip: Extractor = async (src, ref, _detected, ctx, dispatch)
     }
     if (cut === undefined && !totals.halted) {
       try {
-        gunzip.push(new Uint8Array(0), true);
+        take(gunzip.push(new Uint8Array(0), true));
       } catch {
         cut = { code: 'LW_EXTRACT_CORRUPT', message: 'gzip stream is truncated or corrupt' };
       }
       await flush();
     }
   } finally {
+    gunzip.close();
     channel.close(cut ?? (totals.halted ? { code: 'LW_EXTRACT_LIMIT', message: 'extraction stopped at a limit; cut short' } : undefined));
   }
   await task;

@@ -3,9 +3,9 @@
  * reads the central directory and inflates single entries with hard caps on
  * output size and ratio, so a lying size field cannot turn into a bomb.
  */
-import { Inflate } from 'fflate';
 import { LeakwatchError } from '../errors.js';
 import { concat } from './byte-source.js';
+import { Inflater } from './inflater.js';
 
 export interface ZipDirEntry {
   name: string;
@@ -121,27 +121,26 @@ export function* inflateEntry(buf: Uint8Array, entry: ZipDirEntry, caps: Inflate
     return;
   }
   if (entry.method !== 8) throw new LeakwatchError('LW_EXTRACT_UNSUPPORTED', 'zip compression method not supported');
-  let out: Uint8Array[] = [];
   let total = 0;
-  const inflate = new Inflate((data) => {
-    total += data.length;
-    out.push(data);
-  });
+  const inflate = new Inflater('raw');
   const step = 16 * 1024;
-  for (let o = 0; o < stored.length; o += step) {
-    const end = Math.min(stored.length, o + step);
-    try {
-      inflate.push(stored.subarray(o, end), end === stored.length);
-    } catch (err) {
-      throw new LeakwatchError('LW_EXTRACT_CORRUPT', 'zip entry data is corrupt', { cause: err });
-    }
-    if (total > caps.maxBytes || (total > RATIO_GRACE_BYTES && total > caps.maxRatio * end)) {
-      throw new LeakwatchError('LW_EXTRACT_LIMIT', 'zip entry exceeds the size or ratio limit');
-    }
-    if (out.length > 0) {
+  try {
+    for (let o = 0; o < stored.length; o += step) {
+      const end = Math.min(stored.length, o + step);
+      let out: Uint8Array[];
+      try {
+        out = inflate.push(stored.subarray(o, end), end === stored.length);
+      } catch (err) {
+        throw new LeakwatchError('LW_EXTRACT_CORRUPT', 'zip entry data is corrupt', { cause: err });
+      }
+      for (const data of out) total += data.length;
+      if (total > caps.maxBytes || (total > RATIO_GRACE_BYTES && total > caps.maxRatio * end)) {
+        throw new LeakwatchError('LW_EXTRACT_LIMIT', 'zip entry exceeds the size or ratio limit');
+      }
       yield* out;
-      out = [];
     }
+  } finally {
+    inflate.close();
   }
 }
 

@@ -2,7 +2,7 @@
  * Zip archives, streamed: ZipStream reads local headers as bytes arrive (no
  * central directory, no random access) and finds where entries written with
  * a data descriptor end. The compressed bytes it hands out are queued and
- * inflated afterwards (fflate's Inflate) in small
+ * inflated afterwards (zlib, see inflater.ts) in small
  * steps, each step's output handed to the entry's own dispatch (a stream)
  * before the next, so memory stays at about one step's output however many
  * entries or how much compression one push holds. Limits: nesting depth,
@@ -10,11 +10,11 @@
  * ratio of each entry (cuts that entry).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Inflate } from 'fflate';
 import { ByteChannel, type ChannelEnd } from './byte-channel.js';
 import { slices } from './byte-source.js';
 import { report, throwIfAborted, type ExtractContext } from './context.js';
 import type { Extractor } from './dispatch.js';
+import { Inflater } from './inflater.js';
 import type { DocumentRef } from './types.js';
 import { RATIO_GRACE_BYTES } from './zip-directory.js';
 import { ZipStream } from './zip-stream.js';
@@ -31,8 +31,7 @@ interface EntryState {
   /** Why the entry is hashed as stored instead of decoded (encrypted, unknown method). */
   raw: string | undefined;
   compression: number;
-  inflate: Inflate | undefined;
-  inflated: Uint8Array[];
+  inflate: Inflater | undefined;
   compressedIn: number;
   out: number;
   done: boolean;
@@ -97,7 +96,6 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
         raw: encrypted ? 'entry is encrypted; hashed as stored' : known ? undefined : 'compression method not supported; hashed as stored',
         compression: header.method,
         inflate: undefined,
-        inflated: [],
         compressedIn: 0,
         out: 0,
         // Directories carry no document; their (normally empty) data is dropped.
@@ -152,20 +150,19 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
       if (ev.final) await finish(st);
       return;
     }
-    st.inflate ??= new Inflate((data) => st.inflated.push(data));
+    st.inflate ??= new Inflater('raw');
     const steps = [...slices(ev.chunk, INFLATE_STEP)];
     if (steps.length === 0) steps.push(ev.chunk);
     for (let k = 0; k < steps.length; k++) {
       const step = steps[k] as Uint8Array;
       st.compressedIn += step.length;
+      let produced: Uint8Array[];
       try {
-        st.inflate.push(step, ev.final && k === steps.length - 1);
+        produced = st.inflate.push(step, ev.final && k === steps.length - 1);
       } catch {
         await finish(st, CORRUPT_ENTRY);
         return;
       }
-      const produced = st.inflated;
-      st.inflated = [];
       for (const data of produced) if (!(await emit(st, data))) return;
       throwIfAborted(ctx.signal);
     }
@@ -203,8 +200,8 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
 
   const finish = async (st: EntryState, reason?: ChannelEnd): Promise<void> => {
     st.done = true;
+    st.inflate?.close();
     st.inflate = undefined;
-    st.inflated = [];
     if (st.rawHash !== undefined) {
       if (reason !== undefined) report(ctx, st.ref, reason.code, reason.message);
       ctx.sink.end(st.ref, { sha256: st.rawHash.digest('hex'), size: st.rawSize });
@@ -229,8 +226,9 @@ export const extractZip: Extractor = async (src, ref, _detected, ctx, dispatch) 
       await finish(open, totals.halted ? HALTED : TRUNCATED_ENTRY);
     }
   } finally {
-    // On abort, release a child still waiting for bytes.
+    // On abort, release a child still waiting for bytes, and the entry's native stream.
     (current as EntryState | undefined)?.channel?.close();
+    (current as EntryState | undefined)?.inflate?.close();
   }
   if (tooMany) report(ctx, ref, 'LW_EXTRACT_LIMIT', 'archive has more entries than maxEntries; rest skipped');
   if (!totals.halted && (zip.inEntry || !zip.sawEnd)) report(ctx, ref, 'LW_EXTRACT_CORRUPT', 'archive is truncated or corrupt');
