@@ -125,7 +125,7 @@ printTable(`streaming a ${ARCHIVE_MB} MB zip through Tor-like latency`, [
   ['bytes', String(bigPass.stats.bytes)],
   ['wall s', (bigPass.ms / 1000).toFixed(1)],
   ['MB/s', (bigPass.stats.bytes / 1e6 / (bigPass.ms / 1000)).toFixed(1)],
-  ['peak RSS of the process before / after', `${rssBefore.toFixed(0)} MB / ${rssAfter.toFixed(0)} MB`],
+  ['peak RSS of the process before / after', `${rssBefore.toFixed(0)} MiB / ${rssAfter.toFixed(0)} MiB`],
 ]);
 store.close();
 await site.close();
