@@ -10,6 +10,7 @@
  *            --repeat N (scan each kind N times on one core and keep the fastest: on a shared
  *            machine whose speed varies from minute to minute, the best of N is the steadiest figure),
  *            --skip-stages (skip the table of where one core's time goes on a CSV and a JSON Lines file)
+ * The zip step builds dist/ (as `npm run build` does) and runs it with node, as the installed bin runs.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
@@ -314,7 +315,12 @@ async function main(): Promise<void> {
     zip.end();
     await new Promise<void>((r) => out.once('close', () => r()));
     zipBytes = statSync(zpath).size;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/scan-rss.ts'), zpath, join(dir, 'bench.lwb'), key.toString('base64')], { encoding: 'utf8' });
+    // The children run `dist/`, built here from this source as `npm run build` does, with node
+    // alone: what the installed leakwatch bin runs.
+    const compiled = resolve(import.meta.dirname, '../dist');
+    rmSync(compiled, { recursive: true, force: true });
+    execFileSync(process.execPath, [resolve(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '-p', resolve(import.meta.dirname, '../tsconfig.build.json')]);
+    const child = spawnSync(process.execPath, [join(import.meta.dirname, 'lib/scan-rss.mjs'), compiled, zpath, join(dir, 'bench.lwb'), key.toString('base64')], { encoding: 'utf8' });
     zipRss = Number(/maxRSS=(\d+)/.exec(child.stdout)?.[1] ?? NaN) / 1024;
     zipLoadRss = Number(/loadRSS=(\d+)/.exec(child.stdout)?.[1] ?? NaN) / 1024;
     zipScanS = Number(/ms=(\d+)/.exec(child.stdout)?.[1] ?? NaN) / 1000;
@@ -328,7 +334,7 @@ async function main(): Promise<void> {
     const cfgFile = join(dir, 'bench-cli.yaml');
     writeFileSync(cfgFile, `data_dir: ${join(dir, 'var-cli')}\norgs: []\nsites: []\n`);
     const cliArgs = ['scan', '--config', cfgFile, '--bundle', join(dir, 'bench.lwb'), '--key', keyFile, '--no-store', '--json', zpath];
-    const cliChild = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/cli-rss.ts'), ...cliArgs]);
+    const cliChild = spawn(process.execPath, [join(import.meta.dirname, 'lib/cli-rss.mjs'), compiled, ...cliArgs]);
     let cliStderr = '';
     cliChild.stderr.on('data', (b: Buffer) => (cliStderr += b.toString()));
     cliChild.stdout.on('data', (b: Buffer) => {
