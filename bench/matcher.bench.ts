@@ -42,7 +42,7 @@ const N_RECORDS = Math.round(1_000_000 * scale);
 const N_NOTES = Math.round(100_000 * scale);
 const CORPUS_BYTES = Math.round(1_000_000_000 * scale);
 const mb = (b: number) => (b / 1e6).toFixed(1);
-/** A size in MiB (as resourceUsage reports RSS, in KiB / 1024) with its value in MB beside it. */
+/** A size in MiB (the children's peak RSS is in KiB, / 1024) with its value in MB beside it. */
 const mib = (m: number) => `${m.toFixed(0)} MiB (${((m * 1048576) / 1e6).toFixed(0)} MB)`;
 const secs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
   }
 
   // 8. A 1 GB zip (scaled) scanned in a child process, for peak RSS.
-  /** Peak RSS in MiB (resourceUsage gives KiB). */
+  /** Peak RSS in MiB (the children print KiB). */
   let zipRss: number | null = null;
   let zipLoadRss = NaN;
   let zipScanS = NaN;

@@ -1,0 +1,2 @@
+/** Peak resident memory of this process in KiB (see peak-rss.mjs). */
+export function peakRssKiB(): number;

@@ -1,0 +1,20 @@
+/**
+ * Peak resident memory of this process, in KiB: Linux's VmHWM, the high-water
+ * mark of the memory the process has since it started its program.
+ *
+ * Not `process.resourceUsage().maxRSS`: Linux carries ru_maxrss over from the
+ * parent at fork (a child of a 400 MiB process reports at least ~400 MiB), so
+ * a benchmark child measured that way shows its parent's size whenever that
+ * is larger. Other systems fall back to maxRSS.
+ */
+import { readFileSync } from 'node:fs';
+
+export function peakRssKiB() {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // Not Linux: below.
+  }
+  return process.resourceUsage().maxRSS;
+}
