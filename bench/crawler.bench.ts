@@ -29,7 +29,7 @@ import { startSocks5Server } from '../src/sim/socks5-server.js';
 import { CrawlState } from '../src/store/crawl-state.js';
 import { Store } from '../src/store/store.js';
 import { printTable } from './lib/print-table.js';
-import { peakRssKiB } from './lib/peak-rss.mjs';
+import { peakRssOf } from '../test/support/proof-measure.js';
 
 const args = process.argv.slice(2);
 const opt = (n: string, d: string) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d);
@@ -117,9 +117,10 @@ printTable('incremental crawl', [
 console.log(`attachments downloaded in pass 1: ${attachments}`);
 
 // Memory while streaming the big archive (in this process: its peak RSS, VmHWM, before/after).
-const rssBefore = peakRssKiB() / 1024;
+const peakMiB = (): number => (peakRssOf(process.pid) ?? process.resourceUsage().maxRSS * 1024) / 1048576;
+const rssBefore = peakMiB();
 const bigPass = await pass('big', `http://${BIG}/`, 'generic', { max_response_bytes: 2 * 1024 ** 3, max_pass_bytes: 4 * 1024 ** 3, min_delay_ms: 0 });
-const rssAfter = peakRssKiB() / 1024;
+const rssAfter = peakMiB();
 printTable(`streaming a ${ARCHIVE_MB} MB zip through Tor-like latency`, [
   ['what', 'value'],
   ['outcome', bigPass.outcome],

@@ -6,6 +6,10 @@
  * parent at fork (a child of a 400 MiB process reports at least ~400 MiB), so
  * a benchmark child measured that way shows its parent's size whenever that
  * is larger. Other systems fall back to maxRSS.
+ *
+ * TypeScript code reads the same figure with `peakRssOf` from
+ * test/support/proof-measure.ts; this copy serves the children that run
+ * compiled code with node alone and cannot import TypeScript.
  */
 import { readFileSync } from 'node:fs';
 

@@ -5,11 +5,13 @@
  * The zip and gzip extractors first used fflate's streaming `Inflate`, which
  * is pure JavaScript and copies its 32 KiB window into a new array on every
  * push. Inflating the benchmark's 303 MB zip (1 GB of text) in the
- * extractor's 4 KiB steps took 12.0 s and left up to 96 MB of dead array
- * buffers waiting for a collection; zlib through minizlib took 2.07 s and
- * 35 MB (docs/performance.md, seventh session). minizlib (npm's own zlib
- * binding, used by tar) runs Node's zlib handle synchronously, which Node's
- * public API only offers for whole buffers.
+ * extractor's 4 KiB steps took 12.0 s with array buffers peaking at 96 MB;
+ * zlib through minizlib took 2.07 s and 35 MB (docs/performance.md, seventh
+ * session). Node's public API offers synchronous zlib only for whole buffers;
+ * minizlib (by npm's author) runs a zlib stream's handle synchronously through
+ * Node's internal `_processChunk`, which is why it is pinned to a major
+ * version and covered by this module's tests: a Node upgrade that breaks it
+ * fails them.
  */
 import { Buffer } from 'node:buffer';
 import { Gunzip, InflateRaw } from 'minizlib';

@@ -1,2 +1,0 @@
-/** Peak resident memory of this process in KiB (see peak-rss.mjs). */
-export function peakRssKiB(): number;
