@@ -16,6 +16,7 @@
  * bundle without it still decodes, with copies.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 import type { IdentifierTypeName } from '../matcher/identifiers/types.js';
 import { isSorted } from '../matcher/fingerprint-table.js';
@@ -87,6 +88,26 @@ export interface Bundle {
    * leakwatch, such a bundle loads more slowly until it is imported again.
    */
   olderLayout?: boolean;
+  /**
+   * Set by decodeBundleFile when the text fingerprints were left in the file:
+   * `winnow`'s arrays are then empty, and the loader's table reads them (see
+   * matcher/disk-table.ts).
+   */
+  winnowOnDisk?: WinnowOnDisk;
+}
+
+/** Where a bundle file's text fingerprint sections lie, and the open file to read them from. */
+export interface WinnowOnDisk {
+  /** Descriptor of the bundle file, open for reading; whoever holds the index closes it (see closeOrgIndex). */
+  fd: number;
+  /** Names the file in errors. */
+  where: string;
+  /** Entries (fingerprints) in each of the three sections. */
+  count: number;
+  /** File offsets of the sections winnow.hi, winnow.lo and winnow.doc. */
+  hiAt: number;
+  loAt: number;
+  docAt: number;
 }
 
 type Section = [name: string, bytes: Uint8Array];
@@ -101,6 +122,8 @@ function jsonBytes(v: unknown): Uint8Array {
 
 /** Serializes a bundle to bytes. */
 export function encodeBundle(b: Bundle): Buffer {
+  // Its text fingerprints are in a file, not in this object: encoding it would write none.
+  if (b.winnowOnDisk) throw new Error('encodeBundle: the bundle was decoded with its text fingerprints left in the file');
   const sections: Section[] = [
     ['record_ids', stringListJson(b.recordIds)],
     ['canary', b.canary],
@@ -208,45 +231,92 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
   const body = buf.subarray(0, buf.length - 32);
   const digest = createHash('sha256').update(body).digest();
   if (!digest.equals(buf.subarray(buf.length - 32))) throw invalid(where, 'checksum mismatch: the file is corrupt or truncated');
-  let off = 16 + buf.readUInt32LE(12);
-  const count = body.readUInt32LE(off);
-  off += 4;
   const sections = new Map<string, Uint8Array>();
+  for (const s of sectionTable(buf.readUInt32LE(12), body.length, (at, len) => body.subarray(at, at + len), where)) {
+    sections.set(s.name, body.subarray(s.at, s.at + s.length));
+  }
+  // Views only when every 32-bit section is aligned: views beside copies would keep the whole buffer alive for a part of it.
+  const views = !shared && U32_SECTIONS.every((name) => (sections.get(name)?.byteOffset ?? 0) % 4 === 0);
+  // Aligned from the file's start (a pooled Buffer may itself sit anywhere in memory: then copies, but the layout is current).
+  const aligned = U32_SECTIONS.every((name) => ((sections.get(name)?.byteOffset ?? 0) - buf.byteOffset) % SECTION_ALIGN === 0);
+  return assembleBundle(header, sections, where, { views, shared, aligned });
+}
+
+/** Where one section's bytes lie in a bundle file. */
+export interface SectionPlace {
+  name: string;
+  /** Offset of its first byte from the file's start. */
+  at: number;
+  length: number;
+}
+
+/**
+ * The section table of a bundle whose header is `headerLength` bytes, read
+ * through `read` (bytes at an offset); `bodyLength` is the file's length
+ * without its checksum.
+ */
+function sectionTable(headerLength: number, bodyLength: number, read: (at: number, length: number) => Uint8Array, where: string): SectionPlace[] {
+  const u16 = (at: number): number => {
+    const b = read(at, 2);
+    return b[0]! | (b[1]! << 8);
+  };
+  const u32 = (at: number): number => Buffer.from(read(at, 4)).readUInt32LE(0);
+  let off = 16 + headerLength;
+  if (off + 4 > bodyLength) throw invalid(where, 'truncated section table');
+  const count = u32(off);
+  off += 4;
+  const out: SectionPlace[] = [];
   for (let i = 0; i < count; i++) {
-    if (off + 2 > body.length) throw invalid(where, 'truncated section table');
-    const nlen = body.readUInt16LE(off);
-    const name = body.toString('ascii', off + 2, off + 2 + nlen);
+    if (off + 2 > bodyLength) throw invalid(where, 'truncated section table');
+    const nlen = u16(off);
+    if (off + 2 + nlen + 4 > bodyLength) throw invalid(where, 'truncated section table');
+    const name = Buffer.from(read(off + 2, nlen)).toString('ascii');
     off += 2 + nlen;
-    const len = body.readUInt32LE(off);
+    const len = u32(off);
     off += 4;
-    if (off + len > body.length) throw invalid(where, `truncated section ${name}`);
-    sections.set(name, body.subarray(off, off + len));
+    if (off + len > bodyLength) throw invalid(where, `truncated section ${name}`);
+    out.push({ name, at: off, length: len });
     off += len;
   }
+  return out;
+}
+
+/** How assembleBundle may use the section bytes it is given. */
+interface AssembleOptions {
+  /** Typed arrays may be views of the given bytes (else copies, fingerprint arrays not in key order always). */
+  views: boolean;
+  /** Copies go onto SharedArrayBuffer. */
+  shared: boolean;
+  /** Every 32-bit section starts at a multiple of SECTION_ALIGN in the file. */
+  aligned: boolean;
+  /** The text fingerprints stay in the file (see decodeBundleFile): their sections are not in the map. */
+  winnowOnDisk?: WinnowOnDisk;
+}
+
+/** The bundle made of its sections' bytes, checked for consistency. */
+function assembleBundle(header: BundleHeader, sections: Map<string, Uint8Array>, where: string, o: AssembleOptions): Bundle {
   const raw = (name: string): Uint8Array => {
     const s = sections.get(name);
     if (!s) throw invalid(where, `missing section ${name}`);
     return s;
   };
   const copy = (s: Uint8Array): Uint8Array => {
-    const out = new Uint8Array(shared ? new SharedArrayBuffer(s.byteLength) : new ArrayBuffer(s.byteLength));
+    const out = new Uint8Array(o.shared ? new SharedArrayBuffer(s.byteLength) : new ArrayBuffer(s.byteLength));
     out.set(s);
     return out;
   };
-  // Views only when every 32-bit section is aligned: views beside copies would keep the whole buffer alive for a part of it.
-  const inPlace = !shared && U32_SECTIONS.every((name) => (sections.get(name)?.byteOffset ?? 0) % 4 === 0);
   const u32 = (name: string): Uint32Array => {
     const s = raw(name);
     if (s.byteLength % 4) throw invalid(where, `section ${name} length`);
-    return inPlace ? new Uint32Array(s.buffer, s.byteOffset, s.byteLength / 4) : new Uint32Array(copy(s).buffer);
+    return o.views ? new Uint32Array(s.buffer, s.byteOffset, s.byteLength / 4) : new Uint32Array(copy(s).buffer);
   };
-  const u8 = (name: string): Uint8Array => (inPlace ? raw(name) : copy(raw(name)));
+  const u8 = (name: string): Uint8Array => (o.views ? raw(name) : copy(raw(name)));
   let sorted = true;
   /** Fingerprint arrays for a table, copied when the table will have to sort them (see above). */
   const keyed = <T extends { hi: Uint32Array; lo: Uint32Array }>(arrays: T): T => {
     const inOrder = isSorted(arrays.hi, arrays.lo);
     sorted &&= inOrder;
-    if (!inPlace || inOrder) return arrays;
+    if (!o.views || inOrder) return arrays;
     const out = { ...arrays };
     for (const k of Object.keys(out) as (keyof T)[]) out[k] = (out[k] as Uint8Array | Uint32Array).slice() as T[keyof T];
     return out;
@@ -254,11 +324,12 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
   const json = (name: string): string[] => JSON.parse(Buffer.from(raw(name)).toString('utf8')) as string[];
   const strings = (name: string): JsonStringList => {
     try {
-      return JsonStringList.parse(u8(name), { shared });
+      return JsonStringList.parse(u8(name), { shared: o.shared });
     } catch (err) {
       throw invalid(where, `section ${name}: ${(err as Error).message}`);
     }
   };
+  const none = new Uint32Array(0);
   const b: Bundle = {
     header,
     recordIds: strings('record_ids'),
@@ -267,12 +338,11 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     corro: { start: u32('corro.start'), hi: u32('corro.hi'), lo: u32('corro.lo'), field: u8('corro.field') },
     docRefs: json('doc_refs'),
     docFpCount: u32('doc_fp_count'),
-    winnow: keyed({ hi: u32('winnow.hi'), lo: u32('winnow.lo'), doc: u32('winnow.doc') }),
+    winnow: o.winnowOnDisk ? { hi: none, lo: none, doc: none } : keyed({ hi: u32('winnow.hi'), lo: u32('winnow.lo'), doc: u32('winnow.doc') }),
     simhash: { hi: u32('simhash.hi'), lo: u32('simhash.lo'), has: u8('simhash.has') },
   };
-  // Aligned from the file's start (a pooled Buffer may itself sit anywhere in memory: then copies, but the layout is current).
-  const aligned = U32_SECTIONS.every((name) => (raw(name).byteOffset - buf.byteOffset) % SECTION_ALIGN === 0);
-  if (!aligned || !sorted) b.olderLayout = true;
+  if (o.winnowOnDisk) b.winnowOnDisk = o.winnowOnDisk;
+  if (!o.aligned || !sorted) b.olderLayout = true;
   const n = b.recordIds.length;
   const consistent =
     b.canary.length === n &&
@@ -288,4 +358,87 @@ function decodeSections(buf: Buffer, where: string, shared: boolean): Bundle {
     b.simhash.hi.length === b.docRefs.length;
   if (!consistent) throw invalid(where, 'inconsistent section sizes');
   return b;
+}
+
+/** Bytes read from the bundle file at a time while checking its checksum. */
+const HASH_CHUNK = 4 << 20;
+
+/** Options of decodeBundleFile. */
+export interface BundleFileOptions {
+  /** Copies go onto SharedArrayBuffer (for worker threads). */
+  shared?: boolean;
+  /** Leave the text fingerprint sections in the file (the caller's table reads them there) when they hold at least this many entries. */
+  winnowOnDiskFrom?: number;
+}
+
+/**
+ * Reads and checks a bundle file section by section: the same checks as
+ * decodeBundle (magic, version, checksum over the whole file, read in chunks,
+ * section table, sizes), without ever holding the whole file. Each section is
+ * read into memory of its own, except, with `winnowOnDiskFrom`, the three text
+ * fingerprint sections when they hold that many entries or more: the bundle then carries where they lie and the open
+ * file (see Bundle.winnowOnDisk); otherwise the file is closed on return.
+ */
+export function decodeBundleFile(path: string, where: string, options: BundleFileOptions = {}): Bundle {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new LeakwatchError('LW_FILE_UNREADABLE', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  let keepOpen = false;
+  try {
+    const size = fstatSync(fd).size;
+    const read = (at: number, length: number, into?: Uint8Array): Uint8Array => {
+      const out = into ?? new Uint8Array(length);
+      let n = 0;
+      while (n < length) {
+        const r = readSync(fd, out, n, length - n, at + n);
+        if (r === 0) throw invalid(where, 'truncated');
+        n += r;
+      }
+      return out;
+    };
+    if (size < 16 + 32) throw invalid(where, 'truncated');
+    const headerLength = Buffer.from(read(12, 4)).readUInt32LE(0);
+    if (16 + headerLength > size - 32) throw invalid(where, 'truncated header');
+    const header = decodeBundleHeader(Buffer.from(read(0, 16 + headerLength)), where);
+    const hash = createHash('sha256');
+    const chunk = new Uint8Array(Math.min(HASH_CHUNK, size));
+    for (let at = 0; at < size - 32; at += chunk.length) {
+      const length = Math.min(chunk.length, size - 32 - at);
+      hash.update(read(at, length, chunk).subarray(0, length));
+    }
+    if (!hash.digest().equals(read(size - 32, 32))) throw invalid(where, 'checksum mismatch: the file is corrupt or truncated');
+    const places = sectionTable(headerLength, size - 32, (at, length) => read(at, length), where);
+    const place = new Map(places.map((p) => [p.name, p]));
+    let winnowOnDisk: WinnowOnDisk | undefined;
+    const from = options.winnowOnDiskFrom ?? Infinity;
+    if ((place.get('winnow.hi')?.length ?? 0) / 4 >= from) {
+      const [hi, lo, doc] = ['winnow.hi', 'winnow.lo', 'winnow.doc'].map((name) => {
+        const p = place.get(name);
+        if (!p) throw invalid(where, `missing section ${name}`);
+        if (p.length % 4) throw invalid(where, `section ${name} length`);
+        return p;
+      }) as [SectionPlace, SectionPlace, SectionPlace];
+      if (lo.length !== hi.length || doc.length !== hi.length) throw invalid(where, 'inconsistent section sizes');
+      winnowOnDisk = { fd, where, count: hi.length / 4, hiAt: hi.at, loAt: lo.at, docAt: doc.at };
+    }
+    const sections = new Map<string, Uint8Array>();
+    for (const p of places) {
+      if (p.name === PAD_SECTION || (winnowOnDisk && p.name.startsWith('winnow.'))) continue;
+      const bytes = new Uint8Array(options.shared ? new SharedArrayBuffer(p.length) : new ArrayBuffer(p.length));
+      sections.set(p.name, read(p.at, p.length, bytes));
+    }
+    const aligned = U32_SECTIONS.every((name) => (place.get(name)?.at ?? 0) % SECTION_ALIGN === 0);
+    // Every section is in memory of its own: views of it, never copies.
+    const bundle = assembleBundle(header, sections, where, { views: true, shared: options.shared === true, aligned, winnowOnDisk });
+    keepOpen = winnowOnDisk !== undefined;
+    return bundle;
+  } catch (err) {
+    if (err instanceof LeakwatchError) throw err;
+    throw invalid(where, 'corrupt section data');
+  } finally {
+    if (!keepOpen) closeSync(fd);
+  }
 }

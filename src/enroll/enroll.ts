@@ -16,10 +16,10 @@ import { IdentifierHasher } from '../matcher/keyed-identifier.js';
 import { SimhashBuilder } from '../matcher/simhash.js';
 import { normalizeText } from '../matcher/text-normalize.js';
 import { Winnower } from '../matcher/winnow.js';
+import { NAME_TOKEN_LABEL } from './fields.js';
 import type { Mapping } from './mapping.js';
 
-/** Label under which each token of a name is hashed, so word order never matters. */
-export const NAME_TOKEN_LABEL = 'name_token';
+export { NAME_TOKEN_LABEL } from './fields.js';
 
 /** Document file types enrollment reads. */
 export const DOCUMENT_EXTENSIONS = new Set(['.txt', '.md', '.html', '.htm', '.docx', '.pdf']);

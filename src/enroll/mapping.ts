@@ -7,7 +7,9 @@ import { LeakwatchError } from '../errors.js';
 import { compileCustomPattern } from '../matcher/identifiers/custom.js';
 import { getIdentifierType } from '../matcher/identifiers/registry.js';
 import { IDENTIFIER_TYPES, type IdentifierType } from '../matcher/identifiers/types.js';
-import type { BundleField } from '../bundle/format.js';
+import type { ResolvedField } from './fields.js';
+
+export { fieldsFromBundle, type ResolvedField } from './fields.js';
 
 const fieldSchema = z
   .strictObject({
@@ -35,10 +37,6 @@ const mappingSchema = z.strictObject({
   boilerplate_min_docs: z.number().int().min(2).optional(),
 });
 
-/** A field ready to use: its type object and its hash label. */
-export interface ResolvedField extends BundleField {
-  impl: IdentifierType;
-}
 
 export interface Mapping {
   recordId: string;
@@ -87,14 +85,3 @@ export function readMapping(path: string): Mapping {
   return parseMapping(raw, path);
 }
 
-/** Rebuilds resolved fields from a bundle header (scan side). */
-export function fieldsFromBundle(fields: BundleField[], where: string): ResolvedField[] {
-  return fields.map((f, i) => {
-    try {
-      const impl = f.type === 'custom' ? compileCustomPattern(f.pattern ?? '') : getIdentifierType(f.type);
-      return { ...f, impl };
-    } catch (err) {
-      throw new LeakwatchError('LW_BUNDLE_INVALID', `${where}: fields[${i}]: ${(err as Error).message}`, { cause: err });
-    }
-  });
-}

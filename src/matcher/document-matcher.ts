@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
-import { NAME_TOKEN_LABEL } from '../enroll/enroll.js';
+import { NAME_TOKEN_LABEL } from '../enroll/fields.js';
 import { nameTokens } from './identifiers/name.js';
 import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';

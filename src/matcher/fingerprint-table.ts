@@ -39,7 +39,7 @@ export const FILTER_MIN_ENTRIES = 1 << 16;
 /** Filter size per distinct key; with three bits set per key in one 64-byte block, ~1.6 % of absent keys pass. */
 const FILTER_BITS_PER_KEY = 10;
 /** 32-bit words per filter block (one 64-byte cache line). */
-const BLOCK_WORDS = 16;
+export const BLOCK_WORDS = 16;
 /** Buckets up to this size are sorted by insertion; larger ones (many copies of a key) by the built-in sort. */
 const INSERTION_MAX = 32;
 
@@ -69,17 +69,41 @@ export interface FingerprintTableOptions {
 }
 
 /** Directory bucket of a key's high half: a multiply maps 32 bits onto [0, buckets) without a power-of-two size. */
-function bucketOf(hi: number, buckets: number): number {
+export function bucketOf(hi: number, buckets: number): number {
   return Math.floor((hi * buckets) / TWO_32);
 }
 
 /** First word of the key's filter block: the high half picks the block, the low half the bits. */
-function filterBlock(hi: number, blocks: number): number {
+export function filterBlock(hi: number, blocks: number): number {
   return Math.floor((hi * blocks) / TWO_32) * BLOCK_WORDS;
 }
 
+/** Sets a key's three bits in its block of a filter of `blocks` blocks. */
+export function filterAdd(filter: Int32Array, blocks: number, hi: number, lo: number): void {
+  const b = filterBlock(hi, blocks);
+  const l = lo | 0;
+  filter[b + (l & 15)]! |= 1 << ((l >>> 4) & 31);
+  filter[b + ((l >>> 9) & 15)]! |= 1 << ((l >>> 13) & 31);
+  filter[b + ((l >>> 18) & 15)]! |= 1 << ((l >>> 22) & 31);
+}
+
+/** Whether a key's three bits are set: false proves it absent. */
+export function filterHas(filter: Int32Array, blocks: number, hi: number, lo: number): boolean {
+  const b = filterBlock(hi, blocks);
+  return (
+    (filter[b + (lo & 15)]! & (1 << ((lo >>> 4) & 31))) !== 0 &&
+    (filter[b + ((lo >>> 9) & 15)]! & (1 << ((lo >>> 13) & 31))) !== 0 &&
+    (filter[b + ((lo >>> 18) & 15)]! & (1 << ((lo >>> 22) & 31))) !== 0
+  );
+}
+
+/** Filter blocks for `distinct` keys. */
+export function filterBlocksFor(distinct: number): number {
+  return Math.max(1, Math.ceil((distinct * FILTER_BITS_PER_KEY) / (32 * BLOCK_WORDS)));
+}
+
 /** Directory size for a table of `entries`. */
-function bucketsFor(entries: number): number {
+export function bucketsFor(entries: number): number {
   return Math.max(1, Math.ceil(entries / BUCKET_ENTRIES));
 }
 
@@ -161,8 +185,23 @@ export function sortByKey(hi: Uint32Array, lo: Uint32Array, carry: readonly (Uin
   }
 }
 
+/** What the matcher asks of a table of fingerprints: this module's, or one that reads its keys from a file (disk-table.ts). */
+export interface FingerprintLookup {
+  readonly size: number;
+  /** Position of the first entry with this key, or -1. Walk the others with `nextOf`. */
+  find(hi: number, lo: number): number;
+  /** Next entry with the same key as entry `i` (one `find` returned or walked to), or -1. */
+  nextOf(i: number): number;
+  /** Value stored at entry `i`. */
+  valueOf(i: number): number;
+  /** All values stored under a key, in entry order. */
+  lookup(hi: number, lo: number): number[];
+  /** Bytes of memory the table keeps. */
+  readonly byteLength: number;
+}
+
 /** An immutable table over parallel arrays (see the module comment); made by `build` or from another table's `parts`. */
-export class FingerprintTable {
+export class FingerprintTable implements FingerprintLookup {
   readonly size: number;
   readonly #hi: Uint32Array;
   readonly #lo: Uint32Array;
@@ -203,16 +242,10 @@ export class FingerprintTable {
     let distinct = 0;
     for (let k = 0; k < n; k++) if (k === 0 || hi[k] !== hi[k - 1] || lo[k] !== lo[k - 1]) distinct++;
     const filtered = options.filter ?? n >= FILTER_MIN_ENTRIES;
-    const blocks = filtered ? Math.max(1, Math.ceil((distinct * FILTER_BITS_PER_KEY) / (32 * BLOCK_WORDS))) : 0;
+    const blocks = filtered ? filterBlocksFor(distinct) : 0;
     const filter = new Int32Array(bytes(blocks * BLOCK_WORDS));
     // Every entry is added; a duplicate key sets the same bits again.
-    for (let i = 0; i < (filtered ? n : 0); i++) {
-      const b = filterBlock(hi[i]!, blocks);
-      const l = lo[i]! | 0;
-      filter[b + (l & 15)]! |= 1 << ((l >>> 4) & 31);
-      filter[b + ((l >>> 9) & 15)]! |= 1 << ((l >>> 13) & 31);
-      filter[b + ((l >>> 18) & 15)]! |= 1 << ((l >>> 22) & 31);
-    }
+    for (let i = 0; i < (filtered ? n : 0); i++) filterAdd(filter, blocks, hi[i]!, lo[i]!);
     return new FingerprintTable({ hi, lo, val, dir, filter });
   }
 
@@ -241,14 +274,7 @@ export class FingerprintTable {
 
   /** False when the filter proves the key absent; always true for a table without a filter. */
   mayContain(hi: number, lo: number): boolean {
-    if (this.#blocks === 0) return true;
-    const f = this.#filter;
-    const b = filterBlock(hi, this.#blocks);
-    return (
-      (f[b + (lo & 15)]! & (1 << ((lo >>> 4) & 31))) !== 0 &&
-      (f[b + ((lo >>> 9) & 15)]! & (1 << ((lo >>> 13) & 31))) !== 0 &&
-      (f[b + ((lo >>> 18) & 15)]! & (1 << ((lo >>> 22) & 31))) !== 0
-    );
+    return this.#blocks === 0 || filterHas(this.#filter, this.#blocks, hi, lo);
   }
 
   /** Next entry with the same key as entry `i`, or -1. */

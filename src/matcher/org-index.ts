@@ -3,12 +3,14 @@
  * keyed identifier and text fingerprints, the simhash index, and the sub-keys
  * needed to fingerprint scanned content the same way enrollment did.
  */
+import { closeSync, readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
-import { decodeBundle, encodeBundle, type Bundle } from '../bundle/format.js';
+import { decodeBundle, decodeBundleFile, encodeBundle, type Bundle, type WinnowOnDisk } from '../bundle/format.js';
 import { JsonStringList, type JsonStringListParts } from '../bundle/string-list.js';
-import { fieldsFromBundle, type ResolvedField } from '../enroll/mapping.js';
+import { fieldsFromBundle, type ResolvedField } from '../enroll/fields.js';
 import { deriveKeys, type DerivedKeys } from '../keys/org-key.js';
-import { FingerprintTable, type FingerprintTableParts } from './fingerprint-table.js';
+import { DiskTable, type DiskTableParts } from './disk-table.js';
+import { FILTER_MIN_ENTRIES, FingerprintTable, type FingerprintTableParts } from './fingerprint-table.js';
 import { HammingIndex } from './hamming-index.js';
 import { IdentifierHasher } from './keyed-identifier.js';
 import { normalizeText } from './text-normalize.js';
@@ -22,8 +24,8 @@ export interface OrgIndex {
   hasher: IdentifierHasher;
   /** Identifier fingerprint -> entry index into bundle.ids. */
   ids: FingerprintTable;
-  /** Text fingerprint -> document index. */
-  winnow: FingerprintTable;
+  /** Text fingerprint -> document index: in memory, or read from the bundle file (loadOrgIndexFromFile). */
+  winnow: FingerprintTable | DiskTable;
   simhash: HammingIndex | null;
   /** Watch terms, normalized like scanned text. */
   terms: { term: string; normalized: string }[];
@@ -48,6 +50,16 @@ export interface OrgIndexOptions {
 export function loadOrgIndex(bytes: Buffer, key: Buffer, options: OrgIndexOptions): OrgIndex {
   const shared = options.shared === true;
   const bundle = decodeBundle(bytes, options.where, { shared });
+  const keys = checkKey(bundle, key, options);
+  // The tables keep the bundle's arrays, in key order (a bundle from an older enrollment is sorted here,
+  // and the record and field of each identifier entry move with it).
+  const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field] });
+  const winnow = FingerprintTable.build(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc, { shared });
+  return assemble(bundle, keys, ids, winnow, options);
+}
+
+/** The organization's sub-keys, after checking that `key` made the bundle (and that it is the expected org's). */
+function checkKey(bundle: Bundle, key: Buffer, options: OrgIndexOptions): DerivedKeys {
   const keys = deriveKeys(key);
   if (keys.kcv !== bundle.header.kcv) {
     throw new LeakwatchError(
@@ -58,15 +70,77 @@ export function loadOrgIndex(bytes: Buffer, key: Buffer, options: OrgIndexOption
   if (options.org && options.org !== bundle.header.org) {
     throw new LeakwatchError('LW_BUNDLE_INVALID', `${options.where}: bundle belongs to '${bundle.header.org}', not '${options.org}'`);
   }
-  // The tables keep the bundle's arrays, in key order (a bundle from an older enrollment is sorted here,
-  // and the record and field of each identifier entry move with it).
-  const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field] });
-  const winnow = FingerprintTable.build(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc, { shared });
-  return assemble(bundle, keys, ids, winnow, options);
+  return keys;
+}
+
+/** Options of loadOrgIndexFromFile. */
+export interface OrgIndexFileOptions extends OrgIndexOptions {
+  /**
+   * Leave the text fingerprints in the file when there are at least this many
+   * (default FILTER_MIN_ENTRIES; Infinity: always load them into memory).
+   * Smaller tables get no filter in memory, so every lookup would read the file.
+   */
+  textOnDiskFrom?: number;
+}
+
+/**
+ * Loads a bundle file with its key, like loadOrgIndex, without holding the
+ * whole file: each section is read into memory of its own, and a large table
+ * of text fingerprints stays in the file (DiskTable), which the index then
+ * keeps open: release it with closeOrgIndex.
+ */
+export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgIndexFileOptions): OrgIndex {
+  const shared = options.shared === true;
+  const bundle = decodeBundleFile(path, options.where, { shared, winnowOnDiskFrom: options.textOnDiskFrom ?? FILTER_MIN_ENTRIES });
+  try {
+    const keys = checkKey(bundle, key, options);
+    const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field] });
+    const onDisk = bundle.winnowOnDisk ? DiskTable.build(bundle.winnowOnDisk, { shared }) : null;
+    if (bundle.winnowOnDisk && !onDisk) {
+      // Not in key order (an earlier enrollment): read into memory and sorted there, as loadOrgIndex does.
+      bundle.winnow = readWinnow(bundle.winnowOnDisk, shared);
+      bundle.olderLayout = true;
+      closeSync(bundle.winnowOnDisk.fd);
+      delete bundle.winnowOnDisk;
+    }
+    const winnow = onDisk ?? FingerprintTable.build(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc, { shared });
+    return assemble(bundle, keys, ids, winnow, options);
+  } catch (err) {
+    if (bundle.winnowOnDisk) closeSync(bundle.winnowOnDisk.fd);
+    throw err;
+  }
+}
+
+/** The text fingerprint sections of a bundle file, read into memory. */
+function readWinnow(source: WinnowOnDisk, shared: boolean): Bundle['winnow'] {
+  const section = (at: number): Uint32Array => {
+    const words = new Uint32Array(shared ? new SharedArrayBuffer(4 * source.count) : new ArrayBuffer(4 * source.count));
+    const bytes = new Uint8Array(words.buffer);
+    for (let n = 0; n < bytes.length; ) {
+      const r = readSync(source.fd, bytes, n, bytes.length - n, at + n);
+      if (r === 0) throw new LeakwatchError('LW_BUNDLE_INVALID', `${source.where}: the bundle file was truncated while in use`);
+      n += r;
+    }
+    return words;
+  };
+  return { hi: section(source.hiAt), lo: section(source.loAt), doc: section(source.docAt) };
+}
+
+/**
+ * Releases what an index holds besides memory: the open bundle file of text
+ * fingerprints left on disk. Only the thread that loaded the index calls it,
+ * after every worker using a share of it has finished; the index must not be
+ * used afterwards.
+ */
+export function closeOrgIndex(index: OrgIndex): void {
+  const source = index.bundle.winnowOnDisk;
+  if (!source) return;
+  delete index.bundle.winnowOnDisk;
+  closeSync(source.fd);
 }
 
 /** The parts of an OrgIndex built by the loader; the rest is cheap to make again. */
-function assemble(bundle: Bundle, keys: DerivedKeys, ids: FingerprintTable, winnow: FingerprintTable, options: OrgIndexOptions): OrgIndex {
+function assemble(bundle: Bundle, keys: DerivedKeys, ids: FingerprintTable, winnow: FingerprintTable | DiskTable, options: OrgIndexOptions): OrgIndex {
   const entries: { hi: number; lo: number; id: number }[] = [];
   for (let d = 0; d < bundle.docRefs.length; d++) {
     if (bundle.simhash.has[d]) entries.push({ hi: bundle.simhash.hi[d]!, lo: bundle.simhash.lo[d]!, id: d });
@@ -98,7 +172,7 @@ export interface SharedOrgIndex {
   recordIds: JsonStringListParts | string[];
   keys: DerivedKeys;
   ids: FingerprintTableParts;
-  winnow: FingerprintTableParts;
+  winnow: FingerprintTableParts | DiskTableParts;
   options: OrgIndexOptions;
 }
 
@@ -114,7 +188,8 @@ export function shareOrgIndex(index: OrgIndex, options: OrgIndexOptions): Shared
 export function orgIndexFromShared(s: SharedOrgIndex): OrgIndex {
   const keys: DerivedKeys = Object.freeze({ ...s.keys });
   const recordIds = Array.isArray(s.recordIds) ? s.recordIds : new JsonStringList(s.recordIds);
-  return assemble({ ...s.bundle, recordIds }, keys, new FingerprintTable(s.ids), new FingerprintTable(s.winnow), s.options);
+  const winnow = 'source' in s.winnow ? new DiskTable(s.winnow) : new FingerprintTable(s.winnow);
+  return assemble({ ...s.bundle, recordIds }, keys, new FingerprintTable(s.ids), winnow, s.options);
 }
 
 /**

@@ -12,7 +12,7 @@ import { LeakwatchError, type ErrorCode } from '../errors.js';
 import type { ExtractIssue, ExtractLimits } from '../extract/types.js';
 import type { DocumentResult } from '../matcher/document-matcher.js';
 import { loadOrgSpec, type OrgSpec } from '../matcher/load-orgs.js';
-import { shareOrgIndex, type SharedOrgIndex } from '../matcher/org-index.js';
+import { closeOrgIndex, shareOrgIndex, type OrgIndex, type SharedOrgIndex } from '../matcher/org-index.js';
 import type { ScannedDocument } from '../store/store.js';
 import type { ScanSummary } from './scan-files.js';
 import { expandPaths } from './walk.js';
@@ -62,10 +62,21 @@ export async function scanPathsParallel(paths: readonly string[], deps: Parallel
   const summary: ScanSummary = { files: files.length, documents: 0, bytes: 0, issues: 0, findings: 0 };
   const queue = [...files];
   const jobs = Math.max(1, Math.min(deps.jobs, files.length));
-  const orgs = deps.specs.map((spec) => {
-    const options = { ...spec.options, shared: true };
-    return shareOrgIndex(loadOrgSpec({ ...spec, options }), options);
-  });
+  const loaded: OrgIndex[] = [];
+  let orgs: SharedOrgIndex[];
+  try {
+    orgs = deps.specs.map((spec) => {
+      const options = { ...spec.options, shared: true };
+      const index = loadOrgSpec({ ...spec, options });
+      loaded.push(index);
+      return shareOrgIndex(index, options);
+    });
+  } catch (err) {
+    loaded.forEach(closeOrgIndex);
+    throw err;
+  }
+  /** Every worker started: a bundle file the indexes read stays open until all are gone. */
+  const workers = new Set<{ terminate(): Promise<number> }>();
   const setup: WorkerSetup = { orgs, limits: deps.limits };
   const issue = (i: ExtractIssue) => {
     summary.issues++;
@@ -75,6 +86,7 @@ export async function scanPathsParallel(paths: readonly string[], deps: Parallel
   const runOne = () =>
     new Promise<void>((resolve, reject) => {
       const worker = startWorker(setup);
+      workers.add(worker);
       let current: string | null = null;
       let ready = false;
       let settled = false;
@@ -138,6 +150,12 @@ export async function scanPathsParallel(paths: readonly string[], deps: Parallel
       });
     });
 
-  await Promise.all(Array.from({ length: jobs }, runOne));
+  try {
+    await Promise.all(Array.from({ length: jobs }, runOne));
+  } finally {
+    // Also those still running when another failed.
+    await Promise.allSettled([...workers].map((w) => w.terminate()));
+    loaded.forEach(closeOrgIndex);
+  }
   return summary;
 }

@@ -27,7 +27,8 @@ function arraysOf(o: OrgIndex): [string, ArrayBufferView][] {
   if (b.recordIds instanceof JsonStringList) named.push(['record_ids.json', b.recordIds.parts.json], ['record_ids.bounds', b.recordIds.parts.bounds]);
   for (const [t, table] of [['ids', o.ids], ['winnow', o.winnow]] as const) {
     const p = table.parts;
-    named.push([`${t}.hi`, p.hi], [`${t}.lo`, p.lo], [`${t}.dir`, p.dir], [`${t}.filter`, p.filter]);
+    if ('hi' in p) named.push([`${t}.hi`, p.hi], [`${t}.lo`, p.lo]);
+    named.push([`${t}.dir`, p.dir], [`${t}.filter`, p.filter]);
   }
   return named;
 }

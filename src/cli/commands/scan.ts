@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { LeakwatchError } from '../../errors.js';
-import type { OrgIndex } from '../../matcher/org-index.js';
+import { closeOrgIndex, type OrgIndex } from '../../matcher/org-index.js';
 import type { DocumentResult } from '../../matcher/document-matcher.js';
 import type { ExtractIssue } from '../../extract/types.js';
 import { scanPaths } from '../../scan/scan-files.js';
 import { Store, type ScannedDocument } from '../../store/store.js';
 import { availableParallelism } from 'node:os';
-import { loadOrgSpec, orgSpecFromFiles, orgSpecsFromStore } from '../../matcher/load-orgs.js';
+import { loadOrgSpecs, orgSpecFromFiles, orgSpecsFromStore } from '../../matcher/load-orgs.js';
 import { scanPathsParallel } from '../../scan/parallel-scan.js';
 import { findingJson, Output, writeFindingsText } from '../output.js';
 import { deliverPending } from '../../alerts/delivery-worker.js';
@@ -52,10 +52,11 @@ export function registerScan(program: Command): void {
       const store = opts.store || !opts.bundle ? Store.open(cfg.dataDir) : null;
       // Written as the scan goes, waiting for a slow reader (see writeOut); what a failure interrupts is still written.
       const out = new Output();
+      let orgs: OrgIndex[] = [];
       try {
         const specs = opts.bundle ? [orgSpecFromFiles(opts.bundle, opts.key!, cfg)] : orgSpecsFromStore(cfg, store!, opts.org);
         // With workers, each builds its own indexes; this thread then needs none.
-        const orgs: OrgIndex[] = jobs > 1 ? [] : specs.map(loadOrgSpec);
+        orgs = jobs > 1 ? [] : loadOrgSpecs(specs);
         if (specs.length === 0) {
           throw new LeakwatchError('LW_USAGE', "no organization to match: import a bundle ('leakwatch import') for an org in the config, or pass --bundle and --key");
         }
@@ -88,6 +89,7 @@ export function registerScan(program: Command): void {
           );
         }
       } finally {
+        orgs.forEach(closeOrgIndex);
         out.flush();
         store?.close();
       }

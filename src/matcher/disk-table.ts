@@ -1,0 +1,198 @@
+/**
+ * A fingerprint table whose entries stay in the bundle file: only its probe
+ * filter and bucket directory are in memory, and a key that passes the filter
+ * is looked up with reads of its bucket from the file.
+ *
+ * For the text fingerprints of a bundle loaded from a file (decodeBundleFile
+ * with `winnowOnDisk`): at a million records and 100,000 notes they are
+ * 5.6 million entries of 12 bytes, a third of the loaded organization, while
+ * a scan looks few of them up past the filter (0.62 million of 29 million
+ * lookups in the benchmark's 1 GB corpus; docs/performance.md). The file's
+ * pages are the kernel's page cache, which the system can reclaim, not the
+ * process's memory.
+ *
+ * Layout and filter are those of FingerprintTable (same bucket and filter
+ * functions): the sections hold the entries in key order, as enrollment
+ * writes them. A lookup that passes the filter reads the low halves of its
+ * bucket (about four words, one read); only when one equals the key's low half
+ * it reads the high halves too. A value is read when asked for.
+ */
+import { readSync } from 'node:fs';
+import { LeakwatchError } from '../errors.js';
+import type { WinnowOnDisk } from '../bundle/format.js';
+import { BLOCK_WORDS, bucketOf, bucketsFor, filterAdd, filterBlocksFor, filterHas, type FingerprintLookup } from './fingerprint-table.js';
+
+/** Entries read at a time while building the directory and the filter (4 MiB of each half). */
+const BUILD_CHUNK = 1 << 20;
+
+/** Everything a DiskTable is made of, as plain data (shared memory when built with `shared`): a worker thread uses the same descriptor. */
+export interface DiskTableParts {
+  source: WinnowOnDisk;
+  dir: Uint32Array;
+  filter: Int32Array;
+}
+
+/** Reads `length` bytes at file offset `at` into `into`; a short read means the file changed under the index. */
+function readExact(source: WinnowOnDisk, into: Uint8Array, length: number, at: number): void {
+  let n = 0;
+  try {
+    while (n < length) {
+      const r = readSync(source.fd, into, n, length - n, at + n);
+      if (r === 0) break;
+      n += r;
+    }
+  } catch (err) {
+    throw new LeakwatchError('LW_BUNDLE_INVALID', `${source.where}: cannot read the bundle's text fingerprints (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  if (n < length) throw new LeakwatchError('LW_BUNDLE_INVALID', `${source.where}: the bundle file was truncated while in use`);
+}
+
+/** Growable scratch words with a byte view for reads. */
+class Scratch {
+  words = new Uint32Array(16);
+  bytes = new Uint8Array(this.words.buffer);
+
+  fit(n: number): void {
+    if (n <= this.words.length) return;
+    let size = this.words.length;
+    while (size < n) size *= 2;
+    this.words = new Uint32Array(size);
+    this.bytes = new Uint8Array(this.words.buffer);
+  }
+}
+
+/** See the module comment. */
+export class DiskTable implements FingerprintLookup {
+  readonly size: number;
+  readonly #source: WinnowOnDisk;
+  readonly #dir: Uint32Array;
+  readonly #buckets: number;
+  readonly #filter: Int32Array;
+  readonly #blocks: number;
+  /** The halves of the bucket the last `find` read: entries #from .. #from + #count - 1 (#count 0: none). */
+  readonly #lo = new Scratch();
+  readonly #hi = new Scratch();
+  #from = 0;
+  #count = 0;
+  /** Whether #hi holds the bucket's high halves too. */
+  #haveHi = false;
+  readonly #word = new Uint32Array(1);
+  readonly #wordBytes = new Uint8Array(this.#word.buffer);
+
+  /** A table over the arrays of one `build` made (in this thread or another); nothing is checked or read. */
+  constructor(parts: DiskTableParts) {
+    this.size = parts.source.count;
+    this.#source = parts.source;
+    this.#dir = parts.dir;
+    this.#buckets = parts.dir.length - 1;
+    this.#filter = parts.filter;
+    this.#blocks = parts.filter.length / BLOCK_WORDS;
+  }
+
+  /**
+   * Builds the directory and the filter from two sequential passes over the
+   * file's key sections. Returns null when the keys are not in key order (a
+   * bundle from an earlier enrollment): such a table cannot be read by bucket,
+   * and the caller loads the sections into memory instead.
+   */
+  static build(source: WinnowOnDisk, options: { shared?: boolean } = {}): DiskTable | null {
+    const n = source.count;
+    const words = (count: number): ArrayBuffer | SharedArrayBuffer => (options.shared ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
+    const dir = new Uint32Array(words(bucketsFor(n) + 1));
+    const buckets = dir.length - 1;
+    const hi = new Uint32Array(Math.min(n, BUILD_CHUNK));
+    const lo = new Uint32Array(hi.length);
+    const pass = (visit: (h: number, l: number) => void): void => {
+      for (let from = 0; from < n; from += hi.length) {
+        const k = Math.min(hi.length, n - from);
+        readExact(source, new Uint8Array(hi.buffer), 4 * k, source.hiAt + 4 * from);
+        readExact(source, new Uint8Array(lo.buffer), 4 * k, source.loAt + 4 * from);
+        for (let i = 0; i < k; i++) visit(hi[i]!, lo[i]!);
+      }
+    };
+    let distinct = 0;
+    let sorted = true;
+    let ph = -1;
+    let pl = -1;
+    pass((h, l) => {
+      if (h < ph || (h === ph && l < pl)) sorted = false;
+      if (h !== ph || l !== pl) distinct++;
+      ph = h;
+      pl = l;
+      dir[bucketOf(h, buckets) + 1]!++;
+    });
+    if (!sorted) return null;
+    for (let b = 0; b < buckets; b++) dir[b + 1]! += dir[b]!;
+    const blocks = filterBlocksFor(distinct);
+    const filter = new Int32Array(words(blocks * BLOCK_WORDS));
+    pass((h, l) => filterAdd(filter, blocks, h, l));
+    return new DiskTable({ source, dir, filter });
+  }
+
+  /** What this table is made of (for a worker thread, which reads the same open file). */
+  get parts(): DiskTableParts {
+    return { source: this.#source, dir: this.#dir, filter: this.#filter };
+  }
+
+  find(hi: number, lo: number): number {
+    if (!filterHas(this.#filter, this.#blocks, hi, lo)) return -1;
+    const b = bucketOf(hi, this.#buckets);
+    const from = this.#dir[b]!;
+    const count = this.#dir[b + 1]! - from;
+    if (count === 0) return -1;
+    const s = this.#source;
+    this.#lo.fit(count);
+    readExact(s, this.#lo.bytes, 4 * count, s.loAt + 4 * from);
+    this.#from = from;
+    this.#count = count;
+    this.#haveHi = false;
+    const los = this.#lo.words;
+    let seen = false;
+    for (let i = 0; i < count && !seen; i++) seen = los[i] === lo;
+    if (!seen) return -1;
+    this.#hi.fit(count);
+    readExact(s, this.#hi.bytes, 4 * count, s.hiAt + 4 * from);
+    this.#haveHi = true;
+    const his = this.#hi.words;
+    for (let i = 0; i < count; i++) if (his[i] === hi && los[i] === lo) return from + i;
+    return -1;
+  }
+
+  nextOf(i: number): number {
+    const j = i + 1;
+    const k = i - this.#from;
+    // Entries with the same key are adjacent and in one bucket: when i is in the one `find` read, so is any next.
+    if (this.#haveHi && k >= 0 && k < this.#count) {
+      return k + 1 < this.#count && this.#hi.words[k + 1] === this.#hi.words[k] && this.#lo.words[k + 1] === this.#lo.words[k] ? j : -1;
+    }
+    return j < this.size && this.#sameKeyOnDisk(i, j) ? j : -1;
+  }
+
+  /** Entries i and j have the same key, read from the file (a walk outside the bucket `find` read). */
+  #sameKeyOnDisk(i: number, j: number): boolean {
+    const key = (e: number): [number, number] => [this.#read(this.#source.hiAt, e), this.#read(this.#source.loAt, e)];
+    const [hi, lo] = key(i);
+    const [hj, lj] = key(j);
+    return hi === hj && lo === lj;
+  }
+
+  #read(sectionAt: number, e: number): number {
+    readExact(this.#source, this.#wordBytes, 4, sectionAt + 4 * e);
+    return this.#word[0]!;
+  }
+
+  valueOf(i: number): number {
+    return this.#read(this.#source.docAt, i);
+  }
+
+  lookup(hi: number, lo: number): number[] {
+    const out: number[] = [];
+    for (let e = this.find(hi >>> 0, lo >>> 0); e !== -1; e = this.nextOf(e)) out.push(this.valueOf(e));
+    return out;
+  }
+
+  /** Bytes of memory the table keeps: directory and filter (the entries are in the file). */
+  get byteLength(): number {
+    return this.#dir.byteLength + this.#filter.byteLength;
+  }
+}

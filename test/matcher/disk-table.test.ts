@@ -1,0 +1,197 @@
+/**
+ * Text fingerprints left in the bundle file (DiskTable, loadOrgIndexFromFile):
+ * every lookup answers as the in-memory table does, the findings of a scan are
+ * the same, and a file that breaks under the index gives a clear error.
+ */
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
+import { decodeBundleFile, encodeBundle, type WinnowOnDisk } from '../../src/bundle/format.js';
+import { enroll } from '../../src/enroll/enroll.js';
+import { parseMapping } from '../../src/enroll/mapping.js';
+import type { Finding } from '../../src/matcher/findings.js';
+import { DiskTable } from '../../src/matcher/disk-table.js';
+import { FingerprintTable, sortByKey } from '../../src/matcher/fingerprint-table.js';
+import { closeOrgIndex, loadOrgIndex, loadOrgIndexFromFile, orgIndexFromShared, shareOrgIndex } from '../../src/matcher/org-index.js';
+import { matchParts } from '../support/match-parts.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lw-disk-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+/** Writes hi, lo and doc as three sections behind `skip` bytes of other content; returns where they lie, the file open. */
+function writeSections(name: string, hi: Uint32Array, lo: Uint32Array, doc: Uint32Array, skip: number): WinnowOnDisk {
+  const path = join(dir, name);
+  const bytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  writeFileSync(path, Buffer.concat([randomBytes(skip), bytes(hi), randomBytes(3), bytes(lo), bytes(doc)]));
+  const n = hi.length;
+  return { fd: openSync(path, 'r'), where: name, count: n, hiAt: skip, loAt: skip + 4 * n + 3, docAt: skip + 8 * n + 3 };
+}
+
+describe('a table read from the file', () => {
+  it('answers every lookup as the same table in memory', () => {
+    fc.assert(
+      fc.property(
+        // Few distinct keys with many copies, and keys that share a half: duplicates and bucket neighbours.
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 999 })), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 0, max: 64 }),
+        (entries, skip) => {
+          const key = (k: number) => (Math.imul(k + 1, 0x9e3779b1) >>> 0) ^ (k & 3);
+          const hi = Uint32Array.from(entries.map(([h]) => key(h)));
+          const lo = Uint32Array.from(entries.map(([, l]) => key(l + 100)));
+          const doc = Uint32Array.from(entries.map(([, , d]) => d));
+          sortByKey(hi, lo, [doc]);
+          const source = writeSections('t.bin', hi, lo, doc, skip);
+          try {
+            const disk = DiskTable.build(source);
+            assert.ok(disk, 'sorted sections build a table');
+            const memory = FingerprintTable.build(hi.slice(), lo.slice(), doc.slice(), { filter: true });
+            for (let h = 0; h <= 41; h++) {
+              for (let l = 0; l <= 41; l++) assert.deepEqual(disk.lookup(key(h), key(l + 100)), memory.lookup(key(h), key(l + 100)));
+            }
+            assert.equal(disk.size, entries.length);
+            assert.ok(disk.byteLength < memory.byteLength, 'holds only directory and filter');
+          } finally {
+            closeSync(source.fd);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('is not built over keys out of order (the loader then reads them into memory)', () => {
+    const source = writeSections('u.bin', Uint32Array.of(5, 1), Uint32Array.of(0, 0), Uint32Array.of(0, 1), 8);
+    try {
+      assert.equal(DiskTable.build(source), null);
+    } finally {
+      closeSync(source.fd);
+    }
+  });
+
+  it('reports a file truncated under it, naming the file and nothing of its content', () => {
+    const n = 1000;
+    const hi = Uint32Array.from({ length: n }, (_, i) => Math.imul(i + 7, 0x9e3779b1) >>> 0);
+    const lo = Uint32Array.from({ length: n }, (_, i) => Math.imul(i + 9, 0x85ebca6b) >>> 0);
+    const doc = Uint32Array.from({ length: n }, (_, i) => i);
+    sortByKey(hi, lo, [doc]);
+    const source = writeSections('v.bin', hi, lo, doc, 16);
+    try {
+      const disk = DiskTable.build(source)!;
+      assert.equal(disk.valueOf(disk.find(hi[n - 1]!, lo[n - 1]!)), doc[n - 1]);
+      const w = openSync(join(dir, 'v.bin'), 'r+');
+      ftruncateSync(w, 16 + 4 * n);
+      closeSync(w);
+      assert.throws(() => disk.find(hi[n - 1]!, lo[n - 1]!), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'LW_BUNDLE_INVALID');
+        assert.match(err.message, /^v\.bin: the bundle file was truncated while in use$/);
+        return true;
+      });
+    } finally {
+      closeSync(source.fd);
+    }
+  });
+});
+
+const MAPPING = `record_id: id
+fields:
+  - { column: hetu, type: fi_hetu, role: primary }
+  - { column: name, type: name, role: corroborating }
+`;
+
+/** Synthetic notes: sentences drawn from a small vocabulary, so that excerpts and shared boilerplate occur. */
+function note(seed: number, words: number): string {
+  const vocab = ['patient', 'reports', 'sleep', 'anxiety', 'improved', 'session', 'follow', 'up', 'week', 'medication', 'therapy', 'goals', 'family', 'work', 'stress'];
+  let x = seed * 2654435761;
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out.push(vocab[x % vocab.length]! + (x % 7 === 0 ? '.' : ''));
+  }
+  return out.join(' ');
+}
+
+describe('an organization loaded from its bundle file', async () => {
+  const key = randomBytes(32);
+  const docs = join(dir, 'notes');
+  const notes = Array.from({ length: 40 }, (_, i) => note(i + 1, 400));
+  rmSync(docs, { recursive: true, force: true });
+  (await import('node:fs')).mkdirSync(docs);
+  notes.forEach((text, i) => writeFileSync(join(docs, `note-${i}.txt`), text));
+  writeFileSync(join(dir, 'records.csv'), 'id,hetu,name\nP1,131052-308T,Ada Lind\nP2,010101A123N,Bo Rask\n');
+  const bundlePath = join(dir, 'org.lwb');
+  await enroll({ org: 'org-a', key, mapping: parseMapping(parseYaml(MAPPING), 'mapping'), recordFiles: [join(dir, 'records.csv')], documentsDir: docs, out: bundlePath });
+  const inMemory = loadOrgIndex(readFileSync(bundlePath), key, { where: 'org.lwb' });
+  const text = [
+    `Excerpt: ${notes[3]!.slice(500, 1500)}`,
+    `Whole note: ${notes[17]}`,
+    'Ada Lind 131052-308T, and unrelated words about the weather.',
+  ];
+  const parts = text.map((t) => ({ kind: 'text' as const, text: t }));
+  const plain = (fs: Finding[]) => fs.map((f) => ({ ...f, seen_at: '' }));
+
+  it('keeps its text fingerprints in the file and finds what the in-memory index finds', () => {
+    const before = openFds();
+    const fromFile = loadOrgIndexFromFile(bundlePath, key, { where: 'org.lwb', textOnDiskFrom: 0 });
+    try {
+      assert.ok(fromFile.winnow instanceof DiskTable);
+      assert.equal(fromFile.bundle.winnow.hi.length, 0, 'no text fingerprint in memory');
+      assert.equal(openFds(), before + 1, 'the bundle file stays open');
+      const expected = plain(matchParts([inMemory], parts));
+      assert.ok(expected.some((f) => f.kind === 'document' && f.document === 'note-3.txt'));
+      assert.ok(expected.some((f) => f.kind === 'document' && f.document === 'note-17.txt' && f.confidence === 'high'));
+      assert.ok(expected.some((f) => f.kind === 'record' && f.record === 'P1'));
+      assert.deepEqual(plain(matchParts([fromFile], parts)), expected);
+      // A worker thread's copy reads the same open file.
+      const shared = loadOrgIndexFromFile(bundlePath, key, { where: 'org.lwb', textOnDiskFrom: 0, shared: true });
+      try {
+        const adopted = orgIndexFromShared(structuredClone(shareOrgIndex(shared, { where: 'org.lwb', shared: true })));
+        assert.deepEqual(plain(matchParts([adopted], parts)), expected);
+      } finally {
+        closeOrgIndex(shared);
+      }
+    } finally {
+      closeOrgIndex(fromFile);
+    }
+    assert.equal(openFds(), before, 'closeOrgIndex closes it');
+  });
+
+  it('loads small text tables into memory by default, and closes the file', () => {
+    const before = openFds();
+    const small = loadOrgIndexFromFile(bundlePath, key, { where: 'org.lwb' });
+    assert.ok(small.winnow instanceof FingerprintTable);
+    assert.equal(openFds(), before);
+    assert.deepEqual(plain(matchParts([small], parts)), plain(matchParts([inMemory], parts)));
+  });
+
+  it('rejects a wrong key and a corrupt file as loadOrgIndex does, leaving no file open', () => {
+    const before = openFds();
+    assert.throws(() => loadOrgIndexFromFile(bundlePath, randomBytes(32), { where: 'org.lwb', textOnDiskFrom: 0 }), { code: 'LW_KEY_MISMATCH' });
+    const corrupt = join(dir, 'corrupt.lwb');
+    const bytes = readFileSync(bundlePath);
+    bytes[bytes.length - 100]! ^= 1;
+    writeFileSync(corrupt, bytes);
+    assert.throws(() => loadOrgIndexFromFile(corrupt, key, { where: 'corrupt.lwb', textOnDiskFrom: 0 }), {
+      code: 'LW_BUNDLE_INVALID',
+      message: 'corrupt.lwb: not a valid leakwatch bundle (checksum mismatch: the file is corrupt or truncated)',
+    });
+    const truncated = join(dir, 'truncated.lwb');
+    const fd = openSync(truncated, 'w');
+    writeSync(fd, readFileSync(bundlePath).subarray(0, 4000));
+    closeSync(fd);
+    assert.throws(() => loadOrgIndexFromFile(truncated, key, { where: 'truncated.lwb' }), { code: 'LW_BUNDLE_INVALID' });
+    assert.throws(() => loadOrgIndexFromFile(join(dir, 'absent.lwb'), key, { where: 'absent.lwb' }), { code: 'LW_FILE_UNREADABLE' });
+    assert.equal(openFds(), before);
+  });
+
+  it('decodes to the same bundle as the bytes in memory', () => {
+    const file = decodeBundleFile(bundlePath, 'org.lwb');
+    assert.ok(encodeBundle(file).equals(readFileSync(bundlePath)));
+  });
+});
