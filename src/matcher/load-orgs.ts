@@ -35,7 +35,7 @@ export function loadOrgSpecs(specs: readonly OrgSpec[]): OrgIndex[] {
 
 /** Every configured org with an imported bundle (or just `only`). */
 export function loadOrgsFromStore(cfg: LoadedConfig, store: Store, only?: string): OrgIndex[] {
-  return orgSpecsFromStore(cfg, store, only).map(loadOrgSpec);
+  return loadOrgSpecs(orgSpecsFromStore(cfg, store, only));
 }
 
 /** The specs behind loadOrgsFromStore. */
@@ -49,11 +49,10 @@ export function orgSpecsFromStore(cfg: LoadedConfig, store: Store, only?: string
       if (only) throw new LeakwatchError('LW_USAGE', `--org ${only}: no bundle imported yet (run 'leakwatch import BUNDLE')`);
       continue;
     }
-    out.push({
-      bytes: store.bundleBytes(org.id)!,
-      key: loadOrgKey(org.key),
-      options: { where: `store bundle of ${org.id}`, org: org.id, watchTerms: org.watch_terms, criticalRecords: org.critical_records },
-    });
+    const options = { where: `store bundle of ${org.id}`, org: org.id, watchTerms: org.watch_terms, criticalRecords: org.critical_records };
+    // Read from its file, as --bundle files are (its large tables can stay there); a row from before files (a read-only store) by its bytes.
+    const file = store.bundleFile(org.id);
+    out.push(file ? { file, key: loadOrgKey(org.key), options } : { bytes: store.bundleBytes(org.id)!, key: loadOrgKey(org.key), options });
   }
   return out;
 }

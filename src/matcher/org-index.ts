@@ -104,12 +104,24 @@ export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgInde
       delete bundle.winnowOnDisk;
     }
     const winnow = onDisk ?? FingerprintTable.build(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc, { shared });
-    return assemble(bundle, keys, ids, winnow, options);
+    const index = assemble(bundle, keys, ids, winnow, options);
+    // An index a long-running process drops without closeOrgIndex (the daemon's, replaced on reload while a pass may still use it) closes its file once unreachable.
+    if (bundle.winnowOnDisk) openFiles.register(index, bundle.winnowOnDisk.fd, bundle);
+    return index;
   } catch (err) {
     if (bundle.winnowOnDisk) closeSync(bundle.winnowOnDisk.fd);
     throw err;
   }
 }
+
+/** Closes the bundle files of indexes collected without closeOrgIndex (the unregister token is the index's bundle). */
+const openFiles = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    /* closed already */
+  }
+});
 
 /** The text fingerprint sections of a bundle file, read into memory. */
 function readWinnow(source: WinnowOnDisk, shared: boolean): Bundle['winnow'] {
@@ -135,6 +147,7 @@ function readWinnow(source: WinnowOnDisk, shared: boolean): Bundle['winnow'] {
 export function closeOrgIndex(index: OrgIndex): void {
   const source = index.bundle.winnowOnDisk;
   if (!source) return;
+  openFiles.unregister(index.bundle);
   delete index.bundle.winnowOnDisk;
   closeSync(source.fd);
 }

@@ -175,4 +175,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_by_alert ON outbox (alert_id);
   ALTER TABLE operator_events ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;
   `,
+  // 7: bundles live in files under the data directory (bundles/), named by their SHA-256; the row names its file
+  // (bundle is then empty). Rows from before keep their bytes until Store.open moves them out.
+  `
+  ALTER TABLE org_bundles ADD COLUMN file TEXT;
+  `,
 ];

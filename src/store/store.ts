@@ -3,7 +3,8 @@
  * It never holds plaintext identifiers or leaked content.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { LeakwatchError } from '../errors.js';
 import type { BundleHeader } from '../bundle/format.js';
@@ -11,6 +12,14 @@ import type { Finding } from '../matcher/findings.js';
 import { MIGRATIONS } from './migrations.js';
 
 export const STORE_FILE = 'leakwatch.sqlite';
+/** Folder of the data directory holding imported bundles, one file each, named by the bundle's SHA-256. */
+export const BUNDLES_DIR = 'bundles';
+/**
+ * A file in BUNDLES_DIR that no row names is removed once it is this old: an
+ * import in another process writes its file before the row that names it, so
+ * a younger one may be an import in progress.
+ */
+const ORPHAN_AGE_MS = 60 * 60 * 1000;
 
 /** Metadata of one scanned document (no content). */
 export interface ScannedDocument {
@@ -41,10 +50,13 @@ export function storeError(err: unknown, what: string): LeakwatchError {
 export class Store {
   readonly db: Database.Database;
   readonly path: string;
+  /** Where imported bundles are kept (BUNDLES_DIR in the data directory). */
+  readonly bundlesDir: string;
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: Database.Database, path: string, dataDir: string) {
     this.db = db;
     this.path = path;
+    this.bundlesDir = join(dataDir, BUNDLES_DIR);
   }
 
   /** Opens (creating if needed) the store under `dataDir` and applies migrations. */
@@ -62,8 +74,12 @@ export class Store {
     } catch (err) {
       throw storeError(err, `opening ${path}`);
     }
-    const store = new Store(db, path);
-    if (!options.readonly) store.migrate();
+    const store = new Store(db, path, dataDir);
+    if (!options.readonly) {
+      store.migrate();
+      store.moveBundlesToFiles();
+      store.removeOrphanBundles();
+    }
     return store;
   }
 
@@ -86,18 +102,110 @@ export class Store {
     }
   }
 
-  /** Replaces an org's fingerprints in one transaction: readers see the old set or the new one. */
+  /**
+   * Replaces an org's fingerprints: the bundle is written to a file of its own
+   * (synced, then renamed into place), then one transaction makes the org's row
+   * name it, so readers see the old set or the new one, and a crash at any
+   * point leaves one of them whole. The file the row named before is removed
+   * after the commit (or, if that fails, by a later removeOrphanBundles).
+   */
   importBundle(header: BundleHeader, bundle: Uint8Array, now: Date = new Date()): void {
+    const file = this.#writeBundleFile(bundle, header.org);
+    let before: string | null = null;
     try {
-      this.db
-        .prepare(
-          `INSERT INTO org_bundles (org, kcv, header_json, bundle, imported_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (org) DO UPDATE SET kcv = excluded.kcv, header_json = excluded.header_json,
-             bundle = excluded.bundle, imported_at = excluded.imported_at`,
-        )
-        .run(header.org, header.kcv, JSON.stringify(header), Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength), now.toISOString());
+      this.db.transaction(() => {
+        before = (this.db.prepare('SELECT file FROM org_bundles WHERE org = ?').get(header.org) as { file: string | null } | undefined)?.file ?? null;
+        this.db
+          .prepare(
+            `INSERT INTO org_bundles (org, kcv, header_json, bundle, file, imported_at) VALUES (?, ?, ?, X'', ?, ?)
+             ON CONFLICT (org) DO UPDATE SET kcv = excluded.kcv, header_json = excluded.header_json,
+               bundle = excluded.bundle, file = excluded.file, imported_at = excluded.imported_at`,
+          )
+          .run(header.org, header.kcv, JSON.stringify(header), file, now.toISOString());
+      }).immediate();
     } catch (err) {
+      this.#removeUnnamed(file);
       throw storeError(err, `importing the bundle of ${header.org}`);
+    }
+    if (before !== null && before !== file) this.#removeUnnamed(before);
+  }
+
+  /** Writes a bundle into bundlesDir under its SHA-256 (durably: file and folder synced); returns the file's name. */
+  #writeBundleFile(bundle: Uint8Array, org: string): string {
+    const name = `${createHash('sha256').update(bundle).digest('hex')}.lwb`;
+    const path = join(this.bundlesDir, name);
+    const tmp = `${path}.tmp-${process.pid}`;
+    try {
+      mkdirSync(this.bundlesDir, { recursive: true, mode: 0o700 });
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        for (let n = 0; n < bundle.byteLength; ) n += writeSync(fd, bundle, n, bundle.byteLength - n);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+      const dirFd = openSync(this.bundlesDir, 'r');
+      try {
+        fsyncSync(dirFd);
+      } finally {
+        closeSync(dirFd);
+      }
+      return name;
+    } catch (err) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* not created, or already renamed */
+      }
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      if (code === 'ENOSPC') throw new LeakwatchError('LW_STORE_FULL', `store: disk full while writing the bundle of ${org}`, { cause: err, retryable: true });
+      throw new LeakwatchError('LW_STORE', `store: cannot write the bundle of ${org} under ${this.bundlesDir} (${code})`, { cause: err });
+    }
+  }
+
+  /** Removes a bundle file unless a row names it (two orgs may hold the same bytes). */
+  #removeUnnamed(name: string): void {
+    if (this.db.prepare('SELECT 1 FROM org_bundles WHERE file = ?').get(name)) return;
+    try {
+      unlinkSync(join(this.bundlesDir, name));
+    } catch {
+      /* gone already; an orphan left behind is removed by removeOrphanBundles */
+    }
+  }
+
+  /** Rows imported before bundles lived in files: each bundle is written out and its row made to name it. */
+  moveBundlesToFiles(): void {
+    const rows = this.db.prepare("SELECT org FROM org_bundles WHERE file IS NULL").all() as { org: string }[];
+    for (const { org } of rows) {
+      const row = this.db.prepare('SELECT bundle FROM org_bundles WHERE org = ? AND file IS NULL').get(org) as { bundle: Buffer } | undefined;
+      if (!row) continue;
+      const file = this.#writeBundleFile(row.bundle, org);
+      try {
+        this.db.prepare("UPDATE org_bundles SET file = ?, bundle = X'' WHERE org = ? AND file IS NULL").run(file, org);
+      } catch (err) {
+        throw storeError(err, `moving the bundle of ${org} to ${this.bundlesDir}`);
+      }
+    }
+  }
+
+  /** Removes files in bundlesDir that no row names and that are older than ORPHAN_AGE_MS (left by a crash). */
+  removeOrphanBundles(now: number = Date.now()): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.bundlesDir);
+    } catch {
+      return;
+    }
+    const named = new Set((this.db.prepare('SELECT file FROM org_bundles WHERE file IS NOT NULL').all() as { file: string }[]).map((r) => r.file));
+    for (const name of names) {
+      if (named.has(name)) continue;
+      try {
+        const path = join(this.bundlesDir, name);
+        if (now - statSync(path).mtimeMs >= ORPHAN_AGE_MS) unlinkSync(path);
+      } catch {
+        /* removed meanwhile */
+      }
     }
   }
 
@@ -111,10 +219,22 @@ export class Store {
     }[]).map((r) => ({ org: r.org, kcv: r.kcv, header: JSON.parse(r.header_json) as BundleHeader, importedAt: r.imported_at }));
   }
 
+  /** The file holding an org's bundle, or null (no bundle, or a row from before files that a read-only store has not moved). */
+  bundleFile(org: string): string | null {
+    const row = this.db.prepare('SELECT file FROM org_bundles WHERE org = ?').get(org) as { file: string | null } | undefined;
+    return row?.file ? join(this.bundlesDir, row.file) : null;
+  }
+
   /** The raw bundle bytes of one org, or null. */
   bundleBytes(org: string): Buffer | null {
-    const row = this.db.prepare('SELECT bundle FROM org_bundles WHERE org = ?').get(org) as { bundle: Buffer } | undefined;
-    return row?.bundle ?? null;
+    const row = this.db.prepare('SELECT bundle, file FROM org_bundles WHERE org = ?').get(org) as { bundle: Buffer; file: string | null } | undefined;
+    if (!row) return null;
+    if (!row.file) return row.bundle;
+    try {
+      return readFileSync(join(this.bundlesDir, row.file));
+    } catch (err) {
+      throw new LeakwatchError('LW_STORE', `store: the bundle file of ${org} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): import the bundle again`, { cause: err });
+    }
   }
 
   /** Records findings and the documents they came from in one transaction. */

@@ -210,8 +210,11 @@ describe('end to end through the CLI', () => {
   });
 
   test('neither the bundle nor the store holds any enrolled value in any normalized form, or any note text', () => {
-    const files = [join(dir, 'clinic-a.lwb'), ...readdirSync(join(dir, 'var')).map((f) => join(dir, 'var', f))];
-    assert.ok(files.length >= 2);
+    // Everything under the data directory: the database and the imported bundle's file under bundles/.
+    const under = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? under(join(d, e.name)) : [join(d, e.name)]));
+    const files = [join(dir, 'clinic-a.lwb'), ...under(join(dir, 'var'))];
+    assert.ok(files.some((f) => f.includes(`${join('var', 'bundles')}/`)), 'the store keeps the bundle in a file');
+    assert.ok(files.length >= 3);
     const needles = new Set<string>();
     for (const p of [...patients, ...canaries]) {
       for (const v of [p.hetu, p.email, p.phone, p.full_name, p.birth_date, p.mrn, finnishDate(p.birth_date), reverseName(p.full_name)]) needles.add(v);
