@@ -1,3 +1,6 @@
+/** The schema from which imported bundles are files under the data directory (org_bundles.file). */
+export const BUNDLE_FILES_SCHEMA = 4;
+
 /** Schema migrations, applied in order; PRAGMA user_version records the last one applied. */
 export const MIGRATIONS: readonly string[] = [
   // 1: fingerprint bundles and findings
@@ -175,7 +178,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_by_alert ON outbox (alert_id);
   ALTER TABLE operator_events ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;
   `,
-  // 7: bundles live in files under the data directory (bundles/), named by their SHA-256; the row names its file
+  // 4: bundles live in files under the data directory (bundles/), named by their SHA-256; the row names its file
   // (bundle is then empty). Rows from before keep their bytes until Store.open moves them out.
   `
   ALTER TABLE org_bundles ADD COLUMN file TEXT;

@@ -181,6 +181,14 @@ describe('store', () => {
     assert.deepEqual(results.map((r) => r.status), ['ok']);
     assert.match(results[0]!.detail, /\(current\), WAL/);
     assert.equal(bundles?.size, 1);
+    // A bundle file lost from the data directory (a partial restore) fails the check, naming the org.
+    const store = Store.open(join(d, 'var'));
+    const file = store.bundleFile('clinic-a')!;
+    store.close();
+    rmSync(file);
+    const lost = checkStore(join(d, 'var')).results;
+    assert.equal(byName(lost, 'bundle clinic-a')?.status, 'fail');
+    assert.match(byName(lost, 'bundle clinic-a')!.detail, /is missing: the store names it as clinic-a's bundle/);
   });
 
   test('a store from a newer leakwatch, a non-WAL store and a world-readable data dir are reported', () => {

@@ -68,7 +68,7 @@ test('bundles stored in the database by an earlier leakwatch move to files when 
   Store.open(d).close();
   const b = syntheticBundle('old-org', 30, 4);
   const bytes = encodeBundle(b);
-  // A row as schema 6 wrote it: the bytes in the row, no file.
+  // A row as schema 3 wrote it: the bytes in the row, no file.
   const db = new Database(join(d, STORE_FILE));
   db.prepare('INSERT INTO org_bundles (org, kcv, header_json, bundle, imported_at) VALUES (?, ?, ?, ?, ?)').run('old-org', b.header.kcv, JSON.stringify(b.header), bytes, '2026-11-23T00:00:00.000Z');
   db.close();

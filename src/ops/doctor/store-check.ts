@@ -1,6 +1,7 @@
 /** Doctor: does the store open, are its migrations current, is it in WAL mode and private? */
 import { existsSync, statSync } from 'node:fs';
 import { LeakwatchError } from '../../errors.js';
+import { BUNDLE_FILES_SCHEMA } from '../../store/migrations.js';
 import { STORE_FILE, Store } from '../../store/store.js';
 import { join } from 'node:path';
 import { check, type CheckResult } from './check.js';
@@ -39,7 +40,17 @@ export function checkStore(dataDir: string): { results: CheckResult[]; bundles: 
     if ((dirMode & 0o077) !== 0) {
       results.push(check('warn', 'store permissions', `${dataDir}: mode ${dirMode.toString(8).padStart(4, '0')}; findings name records and URLs`, `chmod 700 ${dataDir}`));
     }
-    const bundles = current >= 1 ? new Map(store.bundleHeaders().map((b) => [b.org, { kcv: b.kcv, importedAt: b.importedAt }])) : new Map();
+    const headers = current >= 1 ? store.bundleHeaders() : [];
+    // Since BUNDLE_FILES_SCHEMA an imported bundle is a file under the data directory: one lost (a partial restore) cannot be matched against.
+    if (current >= BUNDLE_FILES_SCHEMA) {
+      for (const h of headers) {
+        const file = store.bundleFile(h.org);
+        if (file && !existsSync(file)) {
+          results.push(check('fail', `bundle ${h.org}`, `${file} is missing: the store names it as ${h.org}'s bundle, imported ${h.importedAt}`, `import ${h.org}'s bundle again: leakwatch import BUNDLE`));
+        }
+      }
+    }
+    const bundles = new Map(headers.map((b) => [b.org, { kcv: b.kcv, importedAt: b.importedAt }]));
     return { results, bundles };
   } finally {
     store.close();
