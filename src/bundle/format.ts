@@ -20,7 +20,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 import type { IdentifierTypeName } from '../matcher/identifiers/types.js';
 import { isSorted } from '../matcher/fingerprint-table.js';
-import { JsonStringList, stringListJson, type StringList } from './string-list.js';
+import { FileStringList, JsonStringList, stringListJson, type StringList } from './string-list.js';
 
 export const BUNDLE_MAGIC = 'LWBUNDLE';
 export const BUNDLE_VERSION = 1;
@@ -94,6 +94,12 @@ export interface Bundle {
    * matcher/disk-table.ts).
    */
   winnowOnDisk?: WinnowOnDisk;
+  /**
+   * The bundle file, left open by decodeBundleFile because parts of the bundle
+   * are read from it (the text fingerprints, the record references); whoever
+   * holds the index closes it (closeOrgIndex).
+   */
+  openFile?: { fd: number; where: string };
 }
 
 /** Where a bundle file's text fingerprint sections lie, and the open file to read them from. */
@@ -291,6 +297,8 @@ interface AssembleOptions {
   aligned: boolean;
   /** The text fingerprints stay in the file (see decodeBundleFile): their sections are not in the map. */
   winnowOnDisk?: WinnowOnDisk;
+  /** The record references are read from the file at this offset once checked (FileStringList). */
+  recordIdsAt?: { fd: number; where: string; at: number };
 }
 
 /** The bundle made of its sections' bytes, checked for consistency. */
@@ -322,9 +330,11 @@ function assembleBundle(header: BundleHeader, sections: Map<string, Uint8Array>,
     return out;
   };
   const json = (name: string): string[] => JSON.parse(Buffer.from(raw(name)).toString('utf8')) as string[];
-  const strings = (name: string): JsonStringList => {
+  const strings = (name: string): StringList => {
     try {
-      return JsonStringList.parse(u8(name), { shared: o.shared });
+      const list = JsonStringList.parse(u8(name), { shared: o.shared });
+      if (!o.recordIdsAt) return list;
+      return new FileStringList({ ...o.recordIdsAt, length: raw(name).byteLength, bounds: list.parts.bounds });
     } catch (err) {
       throw invalid(where, `section ${name}: ${(err as Error).message}`);
     }
@@ -342,6 +352,7 @@ function assembleBundle(header: BundleHeader, sections: Map<string, Uint8Array>,
     simhash: { hi: u32('simhash.hi'), lo: u32('simhash.lo'), has: u8('simhash.has') },
   };
   if (o.winnowOnDisk) b.winnowOnDisk = o.winnowOnDisk;
+  if (o.winnowOnDisk || o.recordIdsAt) b.openFile = { fd: (o.winnowOnDisk ?? o.recordIdsAt)!.fd, where };
   if (!o.aligned || !sorted) b.olderLayout = true;
   const n = b.recordIds.length;
   const consistent =
@@ -376,8 +387,10 @@ export interface BundleFileOptions {
  * decodeBundle (magic, version, checksum over the whole file, read in chunks,
  * section table, sizes), without ever holding the whole file. Each section is
  * read into memory of its own, except, with `winnowOnDiskFrom`, the three text
- * fingerprint sections when they hold that many entries or more: the bundle then carries where they lie and the open
- * file (see Bundle.winnowOnDisk); otherwise the file is closed on return.
+ * fingerprint sections when they hold that many entries or more, and then the
+ * record references too (checked, then read by FileStringList when needed):
+ * the bundle then carries where they lie and the open file (Bundle.openFile);
+ * otherwise the file is closed on return.
  */
 export function decodeBundleFile(path: string, where: string, options: BundleFileOptions = {}): Bundle {
   let fd: number;
@@ -432,8 +445,11 @@ export function decodeBundleFile(path: string, where: string, options: BundleFil
     }
     const aligned = U32_SECTIONS.every((name) => (place.get(name)?.at ?? 0) % SECTION_ALIGN === 0);
     // Every section is in memory of its own: views of it, never copies.
-    const bundle = assembleBundle(header, sections, where, { views: true, shared: options.shared === true, aligned, winnowOnDisk });
-    keepOpen = winnowOnDisk !== undefined;
+    // A bundle large enough to leave its text fingerprints in the file leaves its record references there too.
+    const ids = place.get('record_ids');
+    const recordIdsAt = winnowOnDisk && ids ? { fd, where, at: ids.at } : undefined;
+    const bundle = assembleBundle(header, sections, where, { views: true, shared: options.shared === true, aligned, winnowOnDisk, recordIdsAt });
+    keepOpen = bundle.openFile !== undefined;
     return bundle;
   } catch (err) {
     if (err instanceof LeakwatchError) throw err;

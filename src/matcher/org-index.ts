@@ -6,7 +6,7 @@
 import { closeSync, readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 import { decodeBundle, decodeBundleFile, encodeBundle, type Bundle, type WinnowOnDisk } from '../bundle/format.js';
-import { JsonStringList, type JsonStringListParts } from '../bundle/string-list.js';
+import { FileStringList, JsonStringList, type FileStringListParts, type JsonStringListParts } from '../bundle/string-list.js';
 import { fieldsFromBundle, type ResolvedField } from '../enroll/fields.js';
 import { deriveKeys, type DerivedKeys } from '../keys/org-key.js';
 import { DiskTable, type DiskTableParts } from './disk-table.js';
@@ -86,8 +86,9 @@ export interface OrgIndexFileOptions extends OrgIndexOptions {
 /**
  * Loads a bundle file with its key, like loadOrgIndex, without holding the
  * whole file: each section is read into memory of its own, and a large table
- * of text fingerprints stays in the file (DiskTable), which the index then
- * keeps open: release it with closeOrgIndex.
+ * of text fingerprints stays in the file (DiskTable), with the record
+ * references (FileStringList); the index then keeps the file open: release it
+ * with closeOrgIndex.
  */
 export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgIndexFileOptions): OrgIndex {
   const shared = options.shared === true;
@@ -100,16 +101,16 @@ export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgInde
       // Not in key order (an earlier enrollment): read into memory and sorted there, as loadOrgIndex does.
       bundle.winnow = readWinnow(bundle.winnowOnDisk, shared);
       bundle.olderLayout = true;
-      closeSync(bundle.winnowOnDisk.fd);
+      // The file stays open for the record references (Bundle.openFile).
       delete bundle.winnowOnDisk;
     }
     const winnow = onDisk ?? FingerprintTable.build(bundle.winnow.hi, bundle.winnow.lo, bundle.winnow.doc, { shared });
     const index = assemble(bundle, keys, ids, winnow, options);
     // An index a long-running process drops without closeOrgIndex (the daemon's, replaced on reload while a pass may still use it) closes its file once unreachable.
-    if (bundle.winnowOnDisk) openFiles.register(index, bundle.winnowOnDisk.fd, bundle);
+    if (bundle.openFile) openFiles.register(index, bundle.openFile.fd, bundle);
     return index;
   } catch (err) {
-    if (bundle.winnowOnDisk) closeSync(bundle.winnowOnDisk.fd);
+    if (bundle.openFile) closeSync(bundle.openFile.fd);
     throw err;
   }
 }
@@ -139,17 +140,17 @@ function readWinnow(source: WinnowOnDisk, shared: boolean): Bundle['winnow'] {
 }
 
 /**
- * Releases what an index holds besides memory: the open bundle file of text
- * fingerprints left on disk. Only the thread that loaded the index calls it,
+ * Releases what an index holds besides memory: the open bundle file its text
+ * fingerprints and record references are read from (loadOrgIndexFromFile). Only the thread that loaded the index calls it,
  * after every worker using a share of it has finished; the index must not be
  * used afterwards.
  */
 export function closeOrgIndex(index: OrgIndex): void {
-  const source = index.bundle.winnowOnDisk;
-  if (!source) return;
+  const file = index.bundle.openFile;
+  if (!file) return;
   openFiles.unregister(index.bundle);
-  delete index.bundle.winnowOnDisk;
-  closeSync(source.fd);
+  delete index.bundle.openFile;
+  closeSync(file.fd);
 }
 
 /** The parts of an OrgIndex built by the loader; the rest is cheap to make again. */
@@ -182,7 +183,7 @@ function assemble(bundle: Bundle, keys: DerivedKeys, ids: FingerprintTable, winn
 export interface SharedOrgIndex {
   /** The bundle without its record references, which travel as `recordIds`. */
   bundle: Omit<Bundle, 'recordIds'>;
-  recordIds: JsonStringListParts | string[];
+  recordIds: JsonStringListParts | FileStringListParts | string[];
   keys: DerivedKeys;
   ids: FingerprintTableParts;
   winnow: FingerprintTableParts | DiskTableParts;
@@ -193,14 +194,14 @@ export interface SharedOrgIndex {
 export function shareOrgIndex(index: OrgIndex, options: OrgIndexOptions): SharedOrgIndex {
   const { recordIds, ...bundle } = index.bundle;
   // A class instance loses its prototype and private fields in a structured clone: send what it is made of.
-  const refs = recordIds instanceof JsonStringList ? recordIds.parts : [...recordIds];
+  const refs = recordIds instanceof JsonStringList || recordIds instanceof FileStringList ? recordIds.parts : [...recordIds];
   return { bundle, recordIds: refs, keys: index.keys, ids: index.ids.parts, winnow: index.winnow.parts, options };
 }
 
 /** The index a `shareOrgIndex` describes, in this thread, over the same memory. */
 export function orgIndexFromShared(s: SharedOrgIndex): OrgIndex {
   const keys: DerivedKeys = Object.freeze({ ...s.keys });
-  const recordIds = Array.isArray(s.recordIds) ? s.recordIds : new JsonStringList(s.recordIds);
+  const recordIds = Array.isArray(s.recordIds) ? s.recordIds : 'fd' in s.recordIds ? new FileStringList(s.recordIds) : new JsonStringList(s.recordIds);
   const winnow = 'source' in s.winnow ? new DiskTable(s.winnow) : new FingerprintTable(s.winnow);
   return assemble({ ...s.bundle, recordIds }, keys, new FingerprintTable(s.ids), winnow, s.options);
 }

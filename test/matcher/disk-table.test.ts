@@ -17,6 +17,9 @@ import { parseMapping } from '../../src/enroll/mapping.js';
 import type { Finding } from '../../src/matcher/findings.js';
 import { DiskTable } from '../../src/matcher/disk-table.js';
 import { FingerprintTable, sortByKey } from '../../src/matcher/fingerprint-table.js';
+import { FileStringList } from '../../src/bundle/string-list.js';
+import { syntheticBundle } from '../support/bundles.js';
+import { deriveKeys } from '../../src/keys/org-key.js';
 import { closeOrgIndex, loadOrgIndex, loadOrgIndexFromFile, orgIndexFromShared, shareOrgIndex } from '../../src/matcher/org-index.js';
 import { matchParts } from '../support/match-parts.js';
 
@@ -142,6 +145,8 @@ describe('an organization loaded from its bundle file', async () => {
     try {
       assert.ok(fromFile.winnow instanceof DiskTable);
       assert.equal(fromFile.bundle.winnow.hi.length, 0, 'no text fingerprint in memory');
+      assert.ok(fromFile.bundle.recordIds instanceof FileStringList, 'record references read from the file');
+      assert.deepEqual([...fromFile.bundle.recordIds], ['P1', 'P2']);
       assert.equal(openFds(), before + 1, 'the bundle file stays open');
       const expected = plain(matchParts([inMemory], parts));
       assert.ok(expected.some((f) => f.kind === 'document' && f.document === 'note-3.txt'));
@@ -187,6 +192,28 @@ describe('an organization loaded from its bundle file', async () => {
     closeSync(fd);
     assert.throws(() => loadOrgIndexFromFile(truncated, key, { where: 'truncated.lwb' }), { code: 'LW_BUNDLE_INVALID' });
     assert.throws(() => loadOrgIndexFromFile(join(dir, 'absent.lwb'), key, { where: 'absent.lwb' }), { code: 'LW_FILE_UNREADABLE' });
+    assert.equal(openFds(), before);
+  });
+
+  it('reads text fingerprints out of key order (an earlier enrollment) into memory, keeping the file for the record references', () => {
+    const b = syntheticBundle('clinic-b', 50, 2, deriveKeys(key).kcv);
+    const m = 300;
+    b.docRefs = ['a.txt', 'b.txt'];
+    b.docFpCount = Uint32Array.of(150, 150);
+    b.simhash = { hi: new Uint32Array(2), lo: new Uint32Array(2), has: new Uint8Array(2) };
+    // Descending keys: not the order enrollment writes.
+    b.winnow = { hi: Uint32Array.from({ length: m }, (_, i) => 0xffff0000 - i * 4099), lo: Uint32Array.from({ length: m }, (_, i) => i * 7), doc: Uint32Array.from({ length: m }, (_, i) => i % 2) };
+    const path = join(dir, 'unsorted.lwb');
+    writeFileSync(path, encodeBundle(b));
+    const before = openFds();
+    const index = loadOrgIndexFromFile(path, key, { where: 'unsorted.lwb', textOnDiskFrom: 0 });
+    assert.ok(index.winnow instanceof FingerprintTable);
+    assert.equal(index.bundle.olderLayout, true);
+    assert.ok(index.bundle.recordIds instanceof FileStringList);
+    assert.equal(index.bundle.recordIds.at(49), 'R-2-49');
+    for (let i = 0; i < m; i += 37) assert.deepEqual(index.winnow.lookup(0xffff0000 - i * 4099, i * 7), [i % 2]);
+    assert.equal(openFds(), before + 1);
+    closeOrgIndex(index);
     assert.equal(openFds(), before);
   });
 
