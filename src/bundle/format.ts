@@ -100,6 +100,12 @@ export interface Bundle {
    * holds the index closes it (closeOrgIndex).
    */
   openFile?: { fd: number; where: string };
+  /**
+   * Set by loadOrgIndexFromFile, which keeps only the low halves of the
+   * corroborating fingerprints (`corro.hi` is then empty): corroboration
+   * compares those alone (see corroborate in matcher/document-matcher.ts).
+   */
+  corroLowOnly?: boolean;
 }
 
 /** Where a bundle file's text fingerprint sections lie, and the open file to read them from. */
@@ -130,6 +136,7 @@ function jsonBytes(v: unknown): Uint8Array {
 export function encodeBundle(b: Bundle): Buffer {
   // Its text fingerprints are in a file, not in this object: encoding it would write none.
   if (b.winnowOnDisk) throw new Error('encodeBundle: the bundle was decoded with its text fingerprints left in the file');
+  if (b.corroLowOnly) throw new Error('encodeBundle: the bundle was loaded without the high halves of its corroborating fingerprints');
   const sections: Section[] = [
     ['record_ids', stringListJson(b.recordIds)],
     ['canary', b.canary],

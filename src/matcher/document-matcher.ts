@@ -496,29 +496,25 @@ function fieldPattern(pattern: RegExp): RegExp {
 }
 
 /**
- * Keyed fingerprints found in one corroboration window for one field: reused
- * arrays, because corroboration runs for every record hit and a leak of an
+ * The low halves of the keyed fingerprints found in one corroboration window
+ * for one field (all inWindow compares): a reused array, because corroboration runs for every record hit and a leak of an
  * organization's own table hits on every row.
  */
-const windowFps = { hi: new Uint32Array(64), lo: new Uint32Array(64), n: 0 };
+const windowFps = { lo: new Uint32Array(64), n: 0 };
 
 function addWindowFp(org: OrgIndex, label: string, canon: string | null): void {
   if (canon === null) return;
   org.hasher.hashInto(label, canon);
-  pushWindowFp(org.hasher.hi, org.hasher.lo);
+  pushWindowFp(org.hasher.lo);
 }
 
-function pushWindowFp(hi: number, lo: number): void {
-  if (windowFps.n === windowFps.hi.length) {
-    const grow = (a: Uint32Array) => {
-      const b = new Uint32Array(2 * a.length);
-      b.set(a);
-      return b;
-    };
-    windowFps.hi = grow(windowFps.hi);
-    windowFps.lo = grow(windowFps.lo);
+/** Adds a fingerprint's low half, the part inWindow compares. */
+function pushWindowFp(lo: number): void {
+  if (windowFps.n === windowFps.lo.length) {
+    const b = new Uint32Array(2 * windowFps.lo.length);
+    b.set(windowFps.lo);
+    windowFps.lo = b;
   }
-  windowFps.hi[windowFps.n] = hi;
   windowFps.lo[windowFps.n++] = lo;
 }
 
@@ -587,7 +583,7 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
         if (st.nameFps.size >= NAME_CACHE_WORDS) st.nameFps.clear();
         st.nameFps.set(word, fps);
       }
-      for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k]!, fps[k + 1]!);
+      for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k + 1]!);
     } else {
       for (const token of nameTokens(word)) {
         let fp = st.tokenFps.get(token);
@@ -597,7 +593,7 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
           if (st.tokenFps.size >= NAME_CACHE_WORDS) st.tokenFps.clear();
           st.tokenFps.set(token, fp);
         }
-        pushWindowFp(fp[0]!, fp[1]!);
+        pushWindowFp(fp[1]!);
       }
     }
   }
@@ -627,7 +623,7 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
       if (st.tokenFps.size >= NAME_CACHE_WORDS) st.tokenFps.clear();
       st.tokenFps.set(run, fp);
     }
-    pushWindowFp(fp[0]!, fp[1]!);
+    pushWindowFp(fp[1]!);
   }
 }
 
@@ -652,7 +648,7 @@ function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: 
           slot = cache.set(raw, org.hasher.hi, org.hasher.lo);
         }
       }
-      if (slot !== FP_NONE) pushWindowFp(cache.hi(slot), cache.lo(slot));
+      if (slot !== FP_NONE) pushWindowFp(cache.lo(slot));
     });
   } else {
     for (const tok of window.split(/[\t\n\r,;|]+/)) if (tok.trim()) addWindowFp(org, f.label, f.impl.normalize(tok, opts));
@@ -660,8 +656,16 @@ function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: 
   }
 }
 
-function inWindow(hi: number, lo: number): boolean {
-  for (let j = 0; j < windowFps.n; j++) if (windowFps.lo[j] === lo && windowFps.hi[j] === hi) return true;
+/**
+ * Whether a corroborating fingerprint of the hit record occurs in the window,
+ * by its low half: the check is already confined to one record's few
+ * fingerprints and one window's candidates (a few dozen), so a chance equality
+ * of 32 keyed bits has odds of about 1 in 10^8 per record hit, and loading
+ * without the high halves saves 4 bytes per corroborating fingerprint (12 MB
+ * at a million records; see loadOrgIndexFromFile).
+ */
+function inWindow(lo: number): boolean {
+  for (let j = 0; j < windowFps.n; j++) if (windowFps.lo[j] === lo) return true;
   return false;
 }
 
@@ -704,7 +708,7 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
     for (let j = i; j < to; j++) {
       if (field[j] !== fi) continue;
       total++;
-      if (inWindow(corro.hi[j]!, corro.lo[j]!)) matched++;
+      if (inWindow(corro.lo[j]!)) matched++;
     }
     const need = f.type === 'name' ? Math.min(2, total) : 1;
     if (matched >= need) hits.addCorroborating(slot, fi);
@@ -713,7 +717,6 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
   for (let i = from; i < to && settled; i++) settled = hits.hasCorroborating(slot, field[i]!);
   if (settled) hits.settle(slot);
   // Nothing of the window outlives the call.
-  windowFps.hi.fill(0, 0, windowFps.n);
   windowFps.lo.fill(0, 0, windowFps.n);
   windowFps.n = 0;
 }

@@ -88,13 +88,17 @@ export interface OrgIndexFileOptions extends OrgIndexOptions {
  * whole file: each section is read into memory of its own, and a large table
  * of text fingerprints stays in the file (DiskTable), with the record
  * references (FileStringList); the index then keeps the file open: release it
- * with closeOrgIndex.
+ * with closeOrgIndex. Only the low halves of the corroborating fingerprints are
+ * kept (Bundle.corroLowOnly), so the bundle cannot be encoded again.
  */
 export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgIndexFileOptions): OrgIndex {
   const shared = options.shared === true;
   const bundle = decodeBundleFile(path, options.where, { shared, winnowOnDiskFrom: options.textOnDiskFrom ?? FILTER_MIN_ENTRIES });
   try {
     const keys = checkKey(bundle, key, options);
+    // Corroboration compares low halves only (inWindow in document-matcher.ts): the high halves are not kept.
+    bundle.corro.hi = new Uint32Array(0);
+    bundle.corroLowOnly = true;
     const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field] });
     const onDisk = bundle.winnowOnDisk ? DiskTable.build(bundle.winnowOnDisk, { shared }) : null;
     if (bundle.winnowOnDisk && !onDisk) {

@@ -167,6 +167,33 @@ describe('an organization loaded from its bundle file', async () => {
     assert.equal(openFds(), before, 'closeOrgIndex closes it');
   });
 
+  it('keeps only the low halves of its corroborating fingerprints, and corroborates as the full ones do', () => {
+    const fromFile = loadOrgIndexFromFile(bundlePath, key, { where: 'org.lwb' });
+    try {
+      assert.equal(inMemory.bundle.corro.hi.length, 4, 'two name tokens per record in the bundle');
+      assert.equal(fromFile.bundle.corro.hi.length, 0);
+      assert.deepEqual([...fromFile.bundle.corro.lo], [...inMemory.bundle.corro.lo]);
+      assert.throws(() => encodeBundle(fromFile.bundle), /without the high halves/);
+      const header = ['hetu', 'name'];
+      // Each record's hetu beside Ada's name: only P1 is corroborated. Then P2's hetu beside Bo's name, reordered.
+      const table = [
+        { kind: 'row' as const, header, cells: ['131052-308T', 'Ada Lind'] },
+        { kind: 'row' as const, header, cells: ['010101A123N', 'Ada Lind'] },
+      ];
+      const text = [{ kind: 'text' as const, text: 'Rask, Bo: 010101A123N.' }];
+      const conf = (fs: Finding[]) => fs.filter((f) => f.kind === 'record').map((f) => `${f.record}:${f.confidence}`);
+      for (const [parts, want] of [
+        [table, ['P1:medium', 'P2:low']],
+        [text, ['P2:medium']],
+      ] as const) {
+        assert.deepEqual(conf(matchParts([inMemory], parts)), want);
+        assert.deepEqual(conf(matchParts([fromFile], parts)), want);
+      }
+    } finally {
+      closeOrgIndex(fromFile);
+    }
+  });
+
   it('loads small text tables into memory by default, and closes the file', () => {
     const before = openFds();
     const small = loadOrgIndexFromFile(bundlePath, key, { where: 'org.lwb' });

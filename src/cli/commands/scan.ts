@@ -6,14 +6,10 @@ import { closeOrgIndex, type OrgIndex } from '../../matcher/org-index.js';
 import type { DocumentResult } from '../../matcher/document-matcher.js';
 import type { ExtractIssue } from '../../extract/types.js';
 import { scanPaths } from '../../scan/scan-files.js';
-import { Store, type ScannedDocument } from '../../store/store.js';
+import type { ScannedDocument } from '../../store/store.js';
 import { availableParallelism } from 'node:os';
 import { loadOrgSpecs, orgSpecFromFiles, orgSpecsFromStore } from '../../matcher/load-orgs.js';
-import { scanPathsParallel } from '../../scan/parallel-scan.js';
 import { findingJson, Output, writeFindingsText } from '../output.js';
-import { deliverPending } from '../../alerts/delivery-worker.js';
-import { FindingRecorder } from '../../alerts/record-findings.js';
-import { createLogger } from '../../log/logger.js';
 
 interface ScanOpts {
   config?: string;
@@ -49,7 +45,9 @@ export function registerScan(program: Command): void {
       const cfg = loadConfig(opts.config);
       if (Boolean(opts.bundle) !== Boolean(opts.key)) throw new LeakwatchError('LW_USAGE', '--bundle and --key go together');
       const jobs = parseJobs(opts.jobs);
-      const store = opts.store || !opts.bundle ? Store.open(cfg.dataDir) : null;
+      // The store, the alert sinks and the worker threads' code are loaded only when used: with
+      // --bundle --no-store they would only add to the heap the scan's collections grow from.
+      const store = opts.store || !opts.bundle ? (await import('../../store/store.js')).Store.open(cfg.dataDir) : null;
       // Written as the scan goes, waiting for a slow reader (see writeOut); what a failure interrupts is still written.
       const out = new Output();
       let orgs: OrgIndex[] = [];
@@ -61,7 +59,7 @@ export function registerScan(program: Command): void {
           throw new LeakwatchError('LW_USAGE', "no organization to match: import a bundle ('leakwatch import') for an org in the config, or pass --bundle and --key");
         }
         // Nothing is held for the store with --no-store (or --bundle without a store).
-        const recorder = store && opts.store ? new FindingRecorder(store, { config: cfg }) : null;
+        const recorder = store && opts.store ? new (await import('../../alerts/record-findings.js')).FindingRecorder(store, { config: cfg }) : null;
         const limits = {
           maxDepth: cfg.extract.max_depth,
           maxEntries: cfg.extract.max_entries,
@@ -79,10 +77,15 @@ export function registerScan(program: Command): void {
           process.stderr.write(`leakwatch: ${i.code}: ${where}: ${i.message}\n`);
         };
         const summary =
-          jobs > 1 ? await scanPathsParallel(paths, { specs, jobs, limits, onDocument, onIssue }) : await scanPaths(paths, { orgs, limits, onDocument, onIssue });
+          jobs > 1
+            ? await (await import('../../scan/parallel-scan.js')).scanPathsParallel(paths, { specs, jobs, limits, onDocument, onIssue })
+            : await scanPaths(paths, { orgs, limits, onDocument, onIssue });
         recorder?.flush();
         // One delivery attempt now; whatever fails stays queued for the daemon's worker.
-        if (store && recorder?.recorded) await deliverPending(store, cfg, createLogger({ level: cfg.log.level }));
+        if (store && recorder?.recorded) {
+          const [{ deliverPending }, { createLogger }] = await Promise.all([import('../../alerts/delivery-worker.js'), import('../../log/logger.js')]);
+          await deliverPending(store, cfg, createLogger({ level: cfg.log.level }));
+        }
         if (!opts.json) {
           out.write(
             `scanned ${summary.files} file(s), ${summary.documents} document(s), ${(summary.bytes / 1e6).toFixed(1)} MB for ${specs.length} organization(s): ${summary.findings} finding(s), ${summary.issues} issue(s)\n`,
