@@ -13,14 +13,20 @@
  *
  * Layout and filter are those of FingerprintTable (same bucket and filter
  * functions): the sections hold the entries in key order, as enrollment
- * writes them. A lookup that passes the filter reads the low halves of its
- * bucket (about four words, one read); only when one equals the key's low half
- * it reads the high halves too. A value is read when asked for.
+ * writes them. The directory has a bucket per DISK_BUCKET_ENTRIES entries,
+ * not per four: a read of sixteen words costs what a read of four does (the
+ * system call), and the directory takes a quarter of the memory (1.4 MB
+ * instead of 5.6 MB at 5.6 million entries). A lookup that passes the filter
+ * reads the low halves of its bucket (one read); only when one equals the
+ * key's low half it reads the high halves too. A value is read when asked for.
  */
 import { readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 import type { WinnowOnDisk } from '../bundle/format.js';
-import { BLOCK_WORDS, bucketOf, bucketsFor, filterAdd, filterBlocksFor, filterHas, type FingerprintLookup } from './fingerprint-table.js';
+import { BLOCK_WORDS, bucketOf, filterAdd, filterBlocksFor, filterHas, type FingerprintLookup } from './fingerprint-table.js';
+
+/** Average entries per directory bucket (see the module comment). */
+const DISK_BUCKET_ENTRIES = 16;
 
 /** Entries read at a time while building the directory and the filter (4 MiB of each half). */
 const BUILD_CHUNK = 1 << 20;
@@ -98,7 +104,7 @@ export class DiskTable implements FingerprintLookup {
   static build(source: WinnowOnDisk, options: { shared?: boolean } = {}): DiskTable | null {
     const n = source.count;
     const words = (count: number): ArrayBuffer | SharedArrayBuffer => (options.shared ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
-    const dir = new Uint32Array(words(bucketsFor(n) + 1));
+    const dir = new Uint32Array(words(Math.max(1, Math.ceil(n / DISK_BUCKET_ENTRIES)) + 1));
     const buckets = dir.length - 1;
     const hi = new Uint32Array(Math.min(n, BUILD_CHUNK));
     const lo = new Uint32Array(hi.length);
