@@ -101,11 +101,14 @@ export interface Bundle {
    */
   openFile?: { fd: number; where: string };
   /**
-   * Set by loadOrgIndexFromFile, which keeps only the low halves of the
-   * corroborating fingerprints (`corro.hi` is then empty): corroboration
-   * compares those alone (see corroborate in matcher/document-matcher.ts).
+   * Set by loadOrgIndexFromFile, which keeps only what matching reads: the
+   * low halves of the corroborating fingerprints (`corro.hi` is then empty;
+   * see inWindow in matcher/document-matcher.ts), and, when the identifier
+   * table keeps its keys compact, not the identifiers' high halves either
+   * (`ids.hi` empty; see matcher/fingerprint-table.ts). Such a bundle cannot
+   * be encoded again.
    */
-  corroLowOnly?: boolean;
+  trimmed?: boolean;
 }
 
 /** Where a bundle file's text fingerprint sections lie, and the open file to read them from. */
@@ -136,7 +139,7 @@ function jsonBytes(v: unknown): Uint8Array {
 export function encodeBundle(b: Bundle): Buffer {
   // Its text fingerprints are in a file, not in this object: encoding it would write none.
   if (b.winnowOnDisk) throw new Error('encodeBundle: the bundle was decoded with its text fingerprints left in the file');
-  if (b.corroLowOnly) throw new Error('encodeBundle: the bundle was loaded without the high halves of its corroborating fingerprints');
+  if (b.trimmed) throw new Error('encodeBundle: the bundle was loaded for matching only (trimmed), without the high halves of some fingerprints');
   const sections: Section[] = [
     ['record_ids', stringListJson(b.recordIds)],
     ['canary', b.canary],

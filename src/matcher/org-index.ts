@@ -88,8 +88,9 @@ export interface OrgIndexFileOptions extends OrgIndexOptions {
  * whole file: each section is read into memory of its own, and a large table
  * of text fingerprints stays in the file (DiskTable), with the record
  * references (FileStringList); the index then keeps the file open: release it
- * with closeOrgIndex. Only the low halves of the corroborating fingerprints are
- * kept (Bundle.corroLowOnly), so the bundle cannot be encoded again.
+ * with closeOrgIndex. The identifier table keeps its keys compact (6 bytes
+ * instead of 8 when large), and only the low halves of the corroborating
+ * fingerprints are kept (Bundle.trimmed): the bundle cannot be encoded again.
  */
 export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgIndexFileOptions): OrgIndex {
   const shared = options.shared === true;
@@ -98,8 +99,10 @@ export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgInde
     const keys = checkKey(bundle, key, options);
     // Corroboration compares low halves only (inWindow in document-matcher.ts): the high halves are not kept.
     bundle.corro.hi = new Uint32Array(0);
-    bundle.corroLowOnly = true;
-    const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field] });
+    bundle.trimmed = true;
+    const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field], compactKeys: true });
+    // A compact table keeps the high halves in 16 bits of its own.
+    if (ids.compact) bundle.ids.hi = new Uint32Array(0);
     const onDisk = bundle.winnowOnDisk ? DiskTable.build(bundle.winnowOnDisk, { shared }) : null;
     if (bundle.winnowOnDisk && !onDisk) {
       // Not in key order (an earlier enrollment): read into memory and sorted there, as loadOrgIndex does.

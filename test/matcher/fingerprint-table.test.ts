@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FingerprintTable, sortByKey } from '../../src/matcher/fingerprint-table.js';
+import { bucketOf, bucketsFor, COMPACT_MIN_BUCKETS, FingerprintTable, sortByKey } from '../../src/matcher/fingerprint-table.js';
 
 test('entries are sorted by key; values follow them, and duplicates keep their entry order', () => {
   const val = Uint32Array.of(10, 11, 12, 13);
@@ -168,4 +168,80 @@ test('sortByKey orders arrays as a table does, and a table built from them answe
     }),
     { seed: 11, numRuns: 200 },
   );
+});
+
+test('compact keys: a large table keeps high halves in 16 bits and answers every lookup as the full table does', () => {
+  // 600,000 entries: 150,000 buckets, above COMPACT_MIN_BUCKETS.
+  const n = 600_000;
+  let x = 12345;
+  const rnd = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const buckets = bucketsFor(n);
+  assert.ok(buckets >= COMPACT_MIN_BUCKETS);
+  // Two neighbouring buckets hold only two crafted keys: the same low half, and high halves at the same distance
+  // from each bucket's start, so that only the bucket boundary tells them apart (nextOf must not join them).
+  const b = 777;
+  const firstOf = (bucket: number) => {
+    let h = Math.floor((bucket * 2 ** 32) / buckets);
+    while (bucketOf(h, buckets) >= bucket) h--;
+    while (bucketOf(h, buckets) < bucket) h++;
+    return h;
+  };
+  const hi: number[] = [];
+  const lo: number[] = [];
+  while (hi.length < n - 12) {
+    const h = rnd();
+    const bk = bucketOf(h, buckets);
+    if (bk === b || bk === b + 1) continue;
+    const l = rnd();
+    hi.push(h);
+    lo.push(l);
+    // Some keys repeat.
+    if ((l & 63) === 0) {
+      hi.push(h);
+      lo.push(l);
+    }
+  }
+  hi.length = lo.length = n - 12;
+  const crafted = [firstOf(b) + 9, firstOf(b + 1) + 9];
+  for (const h of crafted) for (let k = 0; k < 3; k++) hi.push(h), lo.push(0x5eed);
+  // The first and last high half of other buckets, where the distance is smallest and largest.
+  for (const h of [firstOf(5000), firstOf(5001) - 1, firstOf(buckets - 1), 2 ** 32 - 1, 0, firstOf(1) - 1]) hi.push(h), lo.push(42);
+  const val = Uint32Array.from({ length: n }, (_, i) => i);
+  const full = FingerprintTable.build(Uint32Array.from(hi), Uint32Array.from(lo), val.slice());
+  const compact = FingerprintTable.build(Uint32Array.from(hi), Uint32Array.from(lo), val.slice(), { compactKeys: true, shared: true });
+  assert.equal(full.compact, false);
+  assert.equal(compact.compact, true);
+  assert.equal(compact.parts.hi, null);
+  assert.ok(compact.byteLength <= full.byteLength - 2 * n + n / 8 + 1, 'two bytes less per key, one bit more');
+  const adopted = new FingerprintTable(structuredClone(compact.parts));
+  for (let i = 0; i < n; i++) {
+    assert.equal(compact.hiOf(i), full.hiOf(i));
+    assert.equal(compact.loOf(i), full.loOf(i));
+    assert.equal(compact.nextOf(i), full.nextOf(i));
+  }
+  for (let i = 0; i < n; i += 97) assert.deepEqual(compact.lookup(hi[i]!, lo[i]!), full.lookup(hi[i]!, lo[i]!));
+  for (const t of [compact, adopted]) {
+    for (const h of crafted) assert.deepEqual(t.lookup(h, 0x5eed), full.lookup(h, 0x5eed));
+    assert.equal(t.lookup(crafted[0]!, 0x5eed).length, 3, 'the key in the next bucket at the same distance is not joined to it');
+    for (let k = 0; k < 20_000; k++) {
+      const h = rnd();
+      const l = rnd();
+      assert.equal(t.find(h, l), full.find(h, l));
+    }
+    // Absent keys next to present ones: one off in either half.
+    for (let i = 0; i < n; i += 1001) {
+      for (const [h, l] of [[hi[i]! + 1, lo[i]!], [hi[i]! - 1, lo[i]!], [hi[i]!, lo[i]! ^ 1]]) assert.equal(t.find(h! >>> 0, l! >>> 0), full.find(h! >>> 0, l! >>> 0));
+    }
+  }
+});
+
+test('compact keys are not used for a small table', () => {
+  const t = FingerprintTable.build(Uint32Array.of(3, 1, 2), Uint32Array.of(1, 1, 1), null, { compactKeys: true });
+  assert.equal(t.compact, false);
+  assert.deepEqual(t.lookup(2, 1), [1]);
 });

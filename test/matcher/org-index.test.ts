@@ -27,7 +27,11 @@ function arraysOf(o: OrgIndex): [string, ArrayBufferView][] {
   if (b.recordIds instanceof JsonStringList) named.push(['record_ids.json', b.recordIds.parts.json], ['record_ids.bounds', b.recordIds.parts.bounds]);
   for (const [t, table] of [['ids', o.ids], ['winnow', o.winnow]] as const) {
     const p = table.parts;
-    if ('hi' in p) named.push([`${t}.hi`, p.hi], [`${t}.lo`, p.lo]);
+    if ('lo' in p) {
+      named.push([`${t}.lo`, p.lo]);
+      if (p.hi) named.push([`${t}.hi`, p.hi]);
+      if (p.off && p.starts) named.push([`${t}.off`, p.off], [`${t}.starts`, p.starts]);
+    }
     named.push([`${t}.dir`, p.dir], [`${t}.filter`, p.filter]);
   }
   return named;
