@@ -165,7 +165,8 @@ export async function runDemo(
     ...[...patients, ...canaries].flatMap((p) => [p.hetu, p.email, p.phone, p.full_name, p.mrn]),
     ...notes.flatMap((n) => windows(n.text.slice(NOTE_BODY_START(n.text)), 40, 200)),
   ];
-  const written = [bundlePath, ...readdirSync(cfg.dataDir).map((f) => join(cfg.dataDir, f))];
+  // Everything under the data directory, imported bundles (bundles/) included.
+  const written = [bundlePath, ...filesUnder(cfg.dataDir)];
   let plaintextHits = 0;
   for (const file of written) {
     const bytes = readFileSync(file);
@@ -174,6 +175,11 @@ export async function runDemo(
   say(`${options.skipCrawl ? 6 : 8}. plaintext check: searched ${written.length} files leakwatch wrote for ${needles.length} enrolled values and note windows: ${plaintextHits} hits`);
   const findingsAll = findingsFromStore(cfg.dataDir);
   return { dir, findings: findingsAll, plaintextHits };
+}
+
+/** Every file below `dir`, in its subdirectories too. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 function NOTE_BODY_START(text: string): number {
