@@ -4,11 +4,12 @@
  * plus a forum post) is scanned, and the findings are printed. Finally every
  * byte leakwatch wrote is searched for the enrolled plaintext.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { loadConfig } from '../config/load.js';
+import { expandPaths } from '../scan/walk.js';
 import { enroll } from '../enroll/enroll.js';
 import { parseMapping } from '../enroll/mapping.js';
 import { readKeyFile, writeNewKeyFile } from '../keys/org-key.js';
@@ -166,7 +167,7 @@ export async function runDemo(
     ...notes.flatMap((n) => windows(n.text.slice(NOTE_BODY_START(n.text)), 40, 200)),
   ];
   // Everything under the data directory, imported bundles (bundles/) included.
-  const written = [bundlePath, ...filesUnder(cfg.dataDir)];
+  const written = [bundlePath, ...expandPaths([cfg.dataDir])];
   let plaintextHits = 0;
   for (const file of written) {
     const bytes = readFileSync(file);
@@ -175,11 +176,6 @@ export async function runDemo(
   say(`${options.skipCrawl ? 6 : 8}. plaintext check: searched ${written.length} files leakwatch wrote for ${needles.length} enrolled values and note windows: ${plaintextHits} hits`);
   const findingsAll = findingsFromStore(cfg.dataDir);
   return { dir, findings: findingsAll, plaintextHits };
-}
-
-/** Every file below `dir`, in its subdirectories too. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 function NOTE_BODY_START(text: string): number {

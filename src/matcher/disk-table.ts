@@ -23,7 +23,7 @@
 import { readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 import type { WinnowOnDisk } from '../bundle/format.js';
-import { BLOCK_WORDS, bucketOf, filterAdd, filterBlocksFor, filterHas, type FingerprintLookup } from './fingerprint-table.js';
+import { BLOCK_WORDS, bucketOf, bucketsFor, filterAdd, filterBlocksFor, filterHas, type FingerprintLookup } from './fingerprint-table.js';
 
 /** Average entries per directory bucket (see the module comment). */
 const DISK_BUCKET_ENTRIES = 16;
@@ -104,7 +104,7 @@ export class DiskTable implements FingerprintLookup {
   static build(source: WinnowOnDisk, options: { shared?: boolean } = {}): DiskTable | null {
     const n = source.count;
     const words = (count: number): ArrayBuffer | SharedArrayBuffer => (options.shared ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
-    const dir = new Uint32Array(words(Math.max(1, Math.ceil(n / DISK_BUCKET_ENTRIES)) + 1));
+    const dir = new Uint32Array(words(bucketsFor(n, DISK_BUCKET_ENTRIES) + 1));
     const buckets = dir.length - 1;
     const hi = new Uint32Array(Math.min(n, BUILD_CHUNK));
     const lo = new Uint32Array(hi.length);

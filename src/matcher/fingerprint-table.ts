@@ -124,9 +124,9 @@ export function filterBlocksFor(distinct: number): number {
   return Math.max(1, Math.ceil((distinct * FILTER_BITS_PER_KEY) / (32 * BLOCK_WORDS)));
 }
 
-/** Directory size for a table of `entries`. */
-export function bucketsFor(entries: number): number {
-  return Math.max(1, Math.ceil(entries / BUCKET_ENTRIES));
+/** Directory size for a table of `entries`, `perBucket` on average. */
+export function bucketsFor(entries: number, perBucket = BUCKET_ENTRIES): number {
+  return Math.max(1, Math.ceil(entries / perBucket));
 }
 
 /**
@@ -235,9 +235,9 @@ export interface FingerprintLookup {
 /** An immutable table over parallel arrays (see the module comment); made by `build` or from another table's `parts`. */
 export class FingerprintTable implements FingerprintLookup {
   readonly size: number;
-  /** Whole high halves, or null with compact keys (`#off`, `#starts`). */
-  readonly #hi: Uint32Array | null;
-  readonly #off: Uint16Array | null;
+  /** Per entry, its high half, or with compact keys its distance from its bucket's base (bucketBase). */
+  readonly #keys: Uint32Array | Uint16Array;
+  /** Compact keys only: bit e set when entry e is the first of its bucket. */
   readonly #starts: Uint8Array | null;
   readonly #lo: Uint32Array;
   readonly #val: Uint32Array | null;
@@ -250,8 +250,7 @@ export class FingerprintTable implements FingerprintLookup {
   /** A table from the arrays of one `build` made (in this thread or another); nothing is checked or copied. */
   constructor(parts: FingerprintTableParts) {
     this.size = parts.lo.length;
-    this.#hi = parts.hi;
-    this.#off = parts.off ?? null;
+    this.#keys = parts.hi ?? parts.off!;
     this.#starts = parts.starts ?? null;
     this.#lo = parts.lo;
     this.#val = parts.val;
@@ -263,7 +262,7 @@ export class FingerprintTable implements FingerprintLookup {
 
   /** Whether the table keeps its keys' high halves in 16 bits (build's `compactKeys`). */
   get compact(): boolean {
-    return this.#off !== null;
+    return this.#starts !== null;
   }
 
   /**
@@ -294,35 +293,20 @@ export class FingerprintTable implements FingerprintLookup {
 
   /** The arrays this table is made of (shared memory when built with `shared`). */
   get parts(): FingerprintTableParts {
-    const compact = this.#off && this.#starts ? { off: this.#off, starts: this.#starts } : {};
-    return { hi: this.#hi, ...compact, lo: this.#lo, val: this.#val, dir: this.#dir, filter: this.#filter };
+    const keys = this.#starts ? { hi: null, off: this.#keys as Uint16Array, starts: this.#starts } : { hi: this.#keys as Uint32Array };
+    return { ...keys, lo: this.#lo, val: this.#val, dir: this.#dir, filter: this.#filter };
   }
 
   /** Position of the first entry with this key, or -1. Walk the others with `nextOf`. */
   find(hi: number, lo: number): number {
     if (!this.mayContain(hi, lo)) return -1;
-    const his = this.#hi;
+    const keys = this.#keys;
     const b = bucketOf(hi, this.#buckets);
-    if (his === null) return this.#findCompact(b, hi - bucketBase(b, this.#buckets), lo);
+    const want = this.#starts ? hi - bucketBase(b, this.#buckets) : hi;
     const to = this.#dir[b + 1]!;
-    // Keys ascend within the bucket: stop at the first one above the key sought.
+    // Keys ascend within the bucket (distances from its base too): stop at the first one above the key sought.
     for (let e = this.#dir[b]!; e < to; e++) {
-      const h = his[e]!;
-      if (h === hi) {
-        const l = this.#lo[e]!;
-        if (l === lo) return e;
-        if (l > lo) return -1;
-      } else if (h > hi) return -1;
-    }
-    return -1;
-  }
-
-  /** `find` in a compact table: the same walk over distances from the bucket's base. */
-  #findCompact(b: number, want: number, lo: number): number {
-    const offs = this.#off!;
-    const to = this.#dir[b + 1]!;
-    for (let e = this.#dir[b]!; e < to; e++) {
-      const h = offs[e]!;
+      const h = keys[e]!;
       if (h === want) {
         const l = this.#lo[e]!;
         if (l === lo) return e;
@@ -340,15 +324,14 @@ export class FingerprintTable implements FingerprintLookup {
   /** Next entry with the same key as entry `i`, or -1. */
   nextOf(i: number): number {
     const j = i + 1;
-    if (j >= this.size || this.#lo[j] !== this.#lo[i]) return -1;
-    const his = this.#hi;
-    if (his !== null) return his[j] === his[i] ? j : -1;
-    return (this.#starts![j >>> 3]! & (1 << (j & 7))) === 0 && this.#off![j] === this.#off![i] ? j : -1;
+    if (j >= this.size || this.#keys[j] !== this.#keys[i] || this.#lo[j] !== this.#lo[i]) return -1;
+    // Equal distances in neighbouring buckets are different keys.
+    return this.#starts && (this.#starts[j >>> 3]! & (1 << (j & 7))) !== 0 ? -1 : j;
   }
 
   /** High half of entry `i`'s key. */
   hiOf(i: number): number {
-    if (this.#hi !== null) return this.#hi[i]!;
+    if (!this.#starts) return this.#keys[i]!;
     // Compact: the last bucket starting at or before i holds it (a binary search; enrollment's tables are never compact).
     let a = 0;
     let z = this.#buckets - 1;
@@ -357,7 +340,7 @@ export class FingerprintTable implements FingerprintLookup {
       if (this.#dir[m]! <= i) a = m;
       else z = m - 1;
     }
-    return bucketBase(a, this.#buckets) + this.#off![i]!;
+    return bucketBase(a, this.#buckets) + this.#keys[i]!;
   }
 
   /** Low half of entry `i`'s key. */
@@ -379,7 +362,7 @@ export class FingerprintTable implements FingerprintLookup {
 
   /** Bytes of the arrays the table keeps: keys, values, directory and filter. */
   get byteLength(): number {
-    const keys = (this.#hi?.byteLength ?? 0) + (this.#off?.byteLength ?? 0) + (this.#starts?.byteLength ?? 0) + this.#lo.byteLength;
+    const keys = this.#keys.byteLength + (this.#starts?.byteLength ?? 0) + this.#lo.byteLength;
     return keys + (this.#val?.byteLength ?? 0) + this.#dir.byteLength + this.#filter.byteLength;
   }
 }

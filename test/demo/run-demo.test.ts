@@ -5,15 +5,12 @@
  * there once made it fail with EISDIR).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runDemo } from '../../src/demo/run-demo.js';
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
-}
+import { expandPaths } from '../../src/scan/walk.js';
 
 test('the offline demo finds the leak and checks every file leakwatch wrote, bundles included', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lw-demo-test-'));
@@ -24,7 +21,7 @@ test('the offline demo finds the leak and checks every file leakwatch wrote, bun
     assert.ok(result.findings.some((f) => f.kind === 'record' && f.confidence === 'high'));
     assert.ok(result.findings.some((f) => f.kind === 'document'));
     // The demo reads its findings back after the check, so SQLite's -wal and -shm files exist again now.
-    const stored = filesUnder(join(dir, 'var')).filter((f) => !/-(wal|shm)$/.test(f));
+    const stored = expandPaths([join(dir, 'var')]).filter((f) => !/-(wal|shm)$/.test(f));
     assert.ok(
       stored.some((f) => /[/]bundles[/][0-9a-f]{64}\.lwb$/.test(f)),
       'the imported bundle is a file under bundles/',
