@@ -6,6 +6,7 @@
 import { Buffer } from 'node:buffer';
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { NAME_TOKEN_LABEL } from '../enroll/fields.js';
+import { stringsAt } from '../bundle/string-list.js';
 import { nameTokens } from './identifiers/name.js';
 import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
@@ -26,6 +27,8 @@ const SIMHASH_MAX_DISTANCE = 3;
 /** Joins rows in a batch; NUL stops identifier patterns from matching across rows. */
 const ROW_SEPARATOR = '\n\u0000';
 const ROW_BATCH_CHARS = 48 * 1024;
+/** Findings whose record references are looked up together (see #orgFindings). */
+const REF_CHUNK = 16 * 1024;
 const SPACE = 0x20;
 
 /**
@@ -402,8 +405,18 @@ export class DocumentMatcher implements DocumentSink {
     // finding per row, nearly all with the same few sets, and a list each was 60-100 bytes apiece.
     const lists = new Map<number, readonly string[]>();
     const labels = (slot: number): readonly string[] => Object.freeze([...new Set(st.records.fields(slot).map((fi) => o.fields[fi]!.label))]);
+    // Record references are looked up a chunk of slots at a time: a bundle left in its file reads
+    // them in a few large reads, and a whole leaked table's findings need no full-size scratch arrays.
+    const recs = new Int32Array(Math.min(st.records.size, REF_CHUNK));
+    let refs: string[] = [];
     for (let slot = 0; slot < st.records.size; slot++) {
-      const rec = st.records.recordAt(slot);
+      const k = slot % REF_CHUNK;
+      if (k === 0) {
+        const chunk = recs.subarray(0, Math.min(REF_CHUNK, st.records.size - slot));
+        for (let j = 0; j < chunk.length; j++) chunk[j] = st.records.recordAt(slot + j);
+        refs = stringsAt(o.bundle.recordIds, chunk);
+      }
+      const rec = recs[k]!;
       const set = st.records.fieldSet(slot);
       let fields = set === -1 ? undefined : lists.get(set);
       if (fields === undefined) {
@@ -414,7 +427,7 @@ export class DocumentMatcher implements DocumentSink {
       out.push({
         org: o.org,
         kind: isCanary ? 'canary' : 'record',
-        record: o.bundle.recordIds.at(rec)!,
+        record: refs[k]!,
         confidence: isCanary ? 'high' : recordConfidence(st.records.counts(slot)),
         fields,
         severity,

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { JsonStringList } from '../../src/bundle/string-list.js';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileStringList, JsonStringList, stringsAt } from '../../src/bundle/string-list.js';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
@@ -60,4 +63,48 @@ test('the strings are read from the bytes given, not copied at parse time', () =
   json[2] = 0x51; // 'P' -> 'Q'
   assert.equal(list.at(0), 'Q-1');
   assert.equal(list.parts.json.buffer, json.buffer);
+});
+
+test('a list left in its file reads many strings at once, in the order asked, as one at a time would', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-strings-'));
+  try {
+    fc.assert(
+      fc.property(
+        // Short strings (many per read), escaped ones, and now and then one longer than a whole read.
+        fc.array(fc.oneof({ weight: 20, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) }, { weight: 1, arbitrary: fc.nat({ max: 3 }).map((k) => 'é"\\'.repeat(9000 * k + 1)) }), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.nat(), { maxLength: 300 }),
+        fc.nat({ max: 40 }),
+        (strings, picks, skip) => {
+          const json = bytes(JSON.stringify(strings));
+          const path = join(dir, 'refs');
+          writeFileSync(path, Buffer.concat([Buffer.alloc(skip, 0x7b), json, bytes(']junk')]));
+          const fd = openSync(path, 'r');
+          try {
+            const { bounds } = JsonStringList.parse(json).parts;
+            const list = new FileStringList({ fd, where: 'refs', at: skip, length: json.length, bounds });
+            const indexes = picks.map((p) => p % strings.length);
+            const expected = indexes.map((i) => strings[i]);
+            assert.deepEqual(list.many(indexes), expected);
+            assert.deepEqual(stringsAt(list, Int32Array.from(indexes)), expected);
+            assert.deepEqual(stringsAt(strings, indexes), expected, 'a plain array through the same call');
+            assert.deepEqual(indexes.map((i) => list.at(i)), expected);
+          } finally {
+            closeSync(fd);
+          }
+        },
+      ),
+      { seed: 11, numRuns: 200 },
+    );
+    const path = join(dir, 'one');
+    writeFileSync(path, bytes('["a"]'));
+    const fd = openSync(path, 'r');
+    try {
+      const list = new FileStringList({ fd, where: 'one', at: 0, length: 5, bounds: JsonStringList.parse(bytes('["a"]')).parts.bounds });
+      assert.throws(() => list.many([1]), RangeError, 'an index past the end is an error, not a wrong string');
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
