@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'LW_ABORTED'
   | 'LW_NETWORK'
   | 'LW_DELIVERY'
+  | 'LW_OUTPUT_CLOSED'
   | 'LW_INTERNAL'
   | 'LW_CHECK_FAILED';
 

@@ -1,5 +1,6 @@
 /** Rendering of findings for people and for scripts (design section 5), and writing them out. */
 import { writeSync } from 'node:fs';
+import { LeakwatchError } from '../errors.js';
 import type { Finding } from '../matcher/findings.js';
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
@@ -11,7 +12,8 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
  * (a million findings) piped to `wc -l` peaked at 1.7 GB RSS, against 426 MB
  * written to a file. Here a full pipe makes the scan wait instead (a
  * non-blocking one is retried a millisecond at a time). All of a command's
- * output must go through here, or lines could overtake each other.
+ * output must go through here, or lines could overtake each other. A closed
+ * pipe is LW_OUTPUT_CLOSED, which ends the command.
  */
 export function writeOut(text: string): void {
   let rest = Buffer.from(text, 'utf8');
@@ -19,7 +21,10 @@ export function writeOut(text: string): void {
     try {
       rest = rest.subarray(writeSync(1, rest));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // The reader went away (`leakwatch scan … | head`): nothing more can be written, so the command stops.
+      if (code === 'EPIPE') throw new LeakwatchError('LW_OUTPUT_CLOSED', 'standard output was closed before the output ended (EPIPE); the rest of it was not written', { cause: err });
+      if (code !== 'EAGAIN') throw err;
       Atomics.wait(PAUSE, 0, 0, 1);
     }
   }

@@ -78,6 +78,7 @@ export async function scanPathsParallel(paths: readonly string[], deps: Parallel
   /** Every worker started: a bundle file the indexes read stays open until all are gone. */
   const workers = new Set<{ terminate(): Promise<number> }>();
   const setup: WorkerSetup = { orgs, limits: deps.limits };
+  let callerFailed = false;
   const issue = (i: ExtractIssue) => {
     summary.issues++;
     deps.onIssue?.(i);
@@ -106,6 +107,17 @@ export async function scanPathsParallel(paths: readonly string[], deps: Parallel
       const onAbort = () => finish();
       deps.signal?.addEventListener('abort', onAbort, { once: true });
       worker.on('message', (m: WorkerMessage) => {
+        if (callerFailed) return;
+        try {
+          handle(m);
+        } catch (err) {
+          // The caller's own callback failed (the output closed, the store failing): the scan ends
+          // with that error, and no worker's later messages reach the callbacks.
+          callerFailed = true;
+          finish(err as Error);
+        }
+      });
+      const handle = (m: WorkerMessage): void => {
         switch (m.type) {
           case 'ready':
             ready = true;
@@ -127,7 +139,7 @@ export async function scanPathsParallel(paths: readonly string[], deps: Parallel
             next();
             break;
         }
-      });
+      };
       // A worker that dies (out of memory, say) costs its current file, not the scan.
       worker.on('error', (err) => {
         if (!ready) {

@@ -28,10 +28,25 @@ export interface ScanSummary {
   findings: number;
 }
 
-/** Scans every file under `paths`; per-file failures become issues, never abort the scan. */
+/** Scans every file under `paths`; per-file failures become issues, never abort the scan (the callbacks' own failures do). */
 export async function scanPaths(paths: readonly string[], deps: ScanDeps): Promise<ScanSummary> {
   const files = expandPaths(paths);
   const summary: ScanSummary = { files: files.length, documents: 0, bytes: 0, issues: 0, findings: 0 };
+  // A failure of the caller's own callbacks (the output closed, the store failing) is not the
+  // file's: it ends the scan as it is instead of being reported as an unreadable file.
+  const callerFailed: unknown[] = [];
+  const caller = <A extends unknown[]>(f: ((...a: A) => void) | undefined) =>
+    f &&
+    ((...a: A): void => {
+      try {
+        f(...a);
+      } catch (err) {
+        callerFailed.push(err);
+        throw err;
+      }
+    });
+  const onDocument = caller(deps.onDocument);
+  const onIssue = caller(deps.onIssue);
   for (const file of files) {
     if (deps.signal?.aborted) break;
     const matcher = new DocumentMatcher(
@@ -42,7 +57,7 @@ export async function scanPaths(paths: readonly string[], deps: ScanDeps): Promi
           summary.documents++;
           if (r.ref.entry.length === 0) summary.bytes += r.size;
           summary.findings += r.findings.length;
-          deps.onDocument?.(r, {
+          onDocument?.(r, {
             sha256: r.sha256,
             size: r.size,
             mediaType: r.ref.mediaType,
@@ -54,7 +69,7 @@ export async function scanPaths(paths: readonly string[], deps: ScanDeps): Promi
         },
         onIssue: (i) => {
           summary.issues++;
-          deps.onIssue?.(i);
+          onIssue?.(i);
         },
       },
       { url: null, path: file },
@@ -62,9 +77,10 @@ export async function scanPaths(paths: readonly string[], deps: ScanDeps): Promi
     try {
       await extract(openInput(file), file, matcher, { limits: deps.limits, signal: deps.signal });
     } catch (err) {
+      if (callerFailed.length > 0) throw callerFailed[0];
       summary.issues++;
       const e = err as { code?: string; message?: string };
-      deps.onIssue?.({
+      onIssue?.({
         ref: { source: file, entry: [], mediaType: 'application/octet-stream' },
         code: e.code ?? 'LW_FILE_UNREADABLE',
         message: e.code?.startsWith('LW_') ? (e.message ?? 'failed') : `${file}: cannot read (${e.code ?? 'error'})`,

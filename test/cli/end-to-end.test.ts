@@ -5,6 +5,7 @@
  * semicolon CSV, JSON, HTML tables, free text, nested zips).
  */
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -25,7 +26,7 @@ import { createRng } from '../../src/matcher/identifiers/synthetic.js';
 import { normalizeValue } from '../../src/matcher/identifiers/registry.js';
 import { nameTokens } from '../../src/matcher/identifiers/name.js';
 import { normalizeText } from '../../src/matcher/text-normalize.js';
-import { cli } from '../support/cli.js';
+import { BIN, cli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-e2e-'));
 const patients = makePatients(60, 11);
@@ -175,6 +176,19 @@ describe('end to end through the CLI', () => {
     assert.notEqual(wrong.code, 0);
     assert.match(wrong.stderr, /^leakwatch: LW_KEY_MISMATCH: /);
     assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr);
+  });
+
+  test('a reader that stops early (scan | head) ends the scan with LW_OUTPUT_CLOSED, not as an unreadable file', async () => {
+    for (const jobs of ['1', '2']) {
+      const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'scan', '--json', '--no-store', '--jobs', jobs, leak, '--config', config]);
+      // The reading end closes before the first finding is written: that write fails with EPIPE.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 1, stderr);
+      assert.equal(stderr, 'leakwatch: LW_OUTPUT_CLOSED: standard output was closed before the output ended (EPIPE); the rest of it was not written\n', `--jobs ${jobs}`);
+    }
   });
 
   test('the human summary names files, records and severity', () => {

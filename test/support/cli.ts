@@ -2,7 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BIN = join(import.meta.dirname, '../../src/cli/bin.ts');
+/** The CLI's entry point, run with tsx. */
+export const BIN = join(import.meta.dirname, '../../src/cli/bin.ts');
 
 export interface CliResult {
   code: number;
