@@ -1,6 +1,6 @@
 /** `leakwatch scan PATH...`: offline scan of files, folders and archives. */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigInWorker } from '../../config/load-in-worker.js';
 import { LeakwatchError } from '../../errors.js';
 import { closeOrgIndex, type OrgIndex } from '../../matcher/org-index.js';
 import type { DocumentResult } from '../../matcher/document-matcher.js';
@@ -42,7 +42,8 @@ export function registerScan(program: Command): void {
     .option('--no-store', 'do not record findings in the store')
     .option('--config <file>', 'config file (default config/leakwatch.yaml or LEAKWATCH_CONFIG)')
     .action(async (paths: string[], opts: ScanOpts) => {
-      const cfg = loadConfig(opts.config);
+      // In a worker thread: the config's parser and schemas then add nothing to the heap the scan grows.
+      const cfg = await loadConfigInWorker(opts.config);
       if (Boolean(opts.bundle) !== Boolean(opts.key)) throw new LeakwatchError('LW_USAGE', '--bundle and --key go together');
       const jobs = parseJobs(opts.jobs);
       // The store, the alert sinks and the worker threads' code are loaded only when used: with
@@ -93,8 +94,12 @@ export function registerScan(program: Command): void {
         }
       } finally {
         orgs.forEach(closeOrgIndex);
-        out.flush();
-        store?.close();
+        try {
+          out.flush();
+        } finally {
+          // Also when the output's reader went away (LW_OUTPUT_CLOSED).
+          store?.close();
+        }
       }
     });
 }
