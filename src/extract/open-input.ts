@@ -12,9 +12,19 @@ import { closeSync, constants, createReadStream, fstatSync, openSync, readSync }
  */
 export const SMALL_FILE_BYTES = 1 << 20;
 
+/**
+ * Bytes per read of a larger file. Each read is a new buffer, and the ones
+ * already consumed wait for a collection: with 1 MiB reads, extracting the
+ * benchmark's 1 GB zip with no organization held 35-40 MB of array buffers
+ * and peaked at 141-146 MiB RSS; with 64 KiB reads, 11-15 MB and 111-116 MiB,
+ * in the same time (9.0-12.3 against 9.7-10.1 s; docs/performance.md, tenth
+ * session). 256 KiB gave 131-132 MiB.
+ */
+const READ_BYTES = 64 * 1024;
+
 /** The file's bytes: at once when it is a small regular file, else as a stream (which reports open and read errors as before). */
 export function openInput(file: string): AsyncIterable<Uint8Array> {
-  const stream = () => createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = () => createReadStream(file, { highWaterMark: READ_BYTES });
   let fd: number;
   try {
     // Non-blocking, so that a named pipe without a writer cannot stall the thread here; it gets the stream.
