@@ -246,13 +246,14 @@ export class DocumentMatcher implements DocumentSink {
     for (const st of doc.orgs) st.winnower.end(st.onFingerprint);
     const findings: Finding[] = [];
     const seenAt = (this.#deps.clock?.() ?? new Date()).toISOString();
-    const source = {
+    // One frozen object for all of this document's findings (the output writes its JSON once).
+    const source = Object.freeze({
       url: this.#source.url,
       path: this.#source.path,
       entry: ref.entry.length ? ref.entry.join('!') : null,
       sha256: meta.sha256,
       size: meta.size,
-    };
+    });
     const simhashes: DocumentResult['simhashes'] = [];
     this.#deps.orgs.forEach((o, oi) => {
       const st = doc.orgs[oi]!;

@@ -89,3 +89,40 @@ test('the readable summary groups findings per organization, each in its order, 
   assert.equal(lines.length, 2 + many.length);
   assert.equal(lines.at(-1), '    record R-49999  low  [fi_hetu]');
 });
+
+test('findingJson writes exactly what JSON.stringify gives for the documented field order, with shared and frozen parts or without', async () => {
+  const { findingJson } = await import('../../src/cli/output.js');
+  const fc = (await import('fast-check')).default;
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const source = fc.record({ url: fc.option(text), path: fc.option(text), entry: fc.option(text), sha256: text, size: fc.nat() });
+  const finding = fc.record(
+    {
+      org: text,
+      kind: fc.constantFrom('record', 'canary', 'document', 'term'),
+      record: text,
+      document: text,
+      overlap: fc.double({ min: 0, max: 1, noNaN: true }),
+      term: text,
+      confidence: fc.constantFrom('low', 'medium', 'high'),
+      fields: fc.array(text, { maxLength: 4 }),
+      severity: fc.constantFrom('low', 'medium', 'high', 'critical'),
+      source,
+      seen_at: text,
+    },
+    { requiredKeys: ['org', 'kind', 'confidence', 'severity', 'source', 'seen_at'] },
+  );
+  const order = ['org', 'kind', 'record', 'document', 'overlap', 'term', 'confidence', 'fields', 'severity', 'source', 'seen_at'] as const;
+  fc.assert(
+    fc.property(finding, fc.boolean(), (f, freeze) => {
+      if (freeze) {
+        Object.freeze(f.source);
+        if (f.fields) Object.freeze(f.fields);
+      }
+      const documented: Record<string, unknown> = {};
+      for (const k of order) if ((f as Record<string, unknown>)[k] !== undefined) documented[k] = (f as Record<string, unknown>)[k];
+      // Twice: the second time from the cache of a frozen source and field list.
+      for (let i = 0; i < 2; i++) assert.equal(findingJson(f as never), JSON.stringify(documented));
+    }),
+    { seed: 3, numRuns: 500 },
+  );
+});
