@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LeakwatchError, type ErrorCode } from '../errors.js';
 import type { LoadedConfig } from './load.js';
+import { deepFreeze } from './deep-freeze.js';
 
 type Reply = { ok: LoadedConfig } | { error: { code?: string; message?: string } };
 
@@ -58,13 +59,4 @@ export async function loadConfigInWorker(path: string | undefined): Promise<Load
   // Only our own errors carry a message fit to show (it names the file and the place, never a secret).
   if (code?.startsWith('LW_')) throw new LeakwatchError(code as ErrorCode, message ?? '');
   throw new LeakwatchError('LW_INTERNAL', 'loading the configuration failed');
-}
-
-/** Freezes a cloned config as loadConfig froze the original. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { LeakwatchError } from '../errors.js';
 import { configSchema, type LeakwatchConfig } from './schema.js';
+import { deepFreeze } from './deep-freeze.js';
 
 /** Resolved configuration plus where it came from. */
 export interface LoadedConfig extends LeakwatchConfig {
@@ -87,12 +88,4 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
     'file' in o.key && !isAbsolute(o.key.file) ? { ...o, key: { file: join(base, o.key.file) } } : o,
   );
   return deepFreeze({ ...cfg, orgs: resolvedOrgs, path: source, dataDir });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
