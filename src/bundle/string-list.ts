@@ -228,7 +228,6 @@ export class FileStringList implements StringList {
     const out = new Array<string>(n);
     const order = sortedOrder(indexes);
     const bounds = this.#parts.bounds;
-    const span = Buffer.alloc(READ_SPAN);
     for (let k = 0; k < n; ) {
       const first = indexes[order[k]!]!;
       if (!(first >= 0 && first < this.length)) throw new RangeError(`record reference ${first} out of range`);
@@ -242,7 +241,8 @@ export class FileStringList implements StringList {
       }
       const last = indexes[order[end - 1]!]!;
       const size = bounds[2 * last + 1]! - from;
-      const buf = size <= span.length ? span : Buffer.alloc(size);
+      if (size > this.#scratch.length) this.#scratch = Buffer.alloc(Math.max(size, READ_SPAN));
+      const buf = this.#scratch;
       this.#read(buf, size, this.#parts.at + from);
       for (let j = k; j < end; j++) {
         const i = indexes[order[j]!]!;
