@@ -16,7 +16,7 @@ export const SMALL_FILE_BYTES = 1 << 20;
  * Bytes per read of a larger file. Each read is a new buffer, and the ones
  * already consumed wait for a collection: with 1 MiB reads, extracting the
  * benchmark's 1 GB zip with no organization held 35-40 MB of array buffers
- * and peaked at 141-146 MiB RSS; with 64 KiB reads, 11-15 MB and 111-116 MiB,
+ * and peaked at 141-146 MiB RSS; with 64 KiB reads, 11-15 MB and 111-117 MiB,
  * in the same time (9.0-12.3 against 9.7-10.1 s; docs/performance.md, tenth
  * session). 256 KiB gave 131-132 MiB.
  */
