@@ -17,8 +17,8 @@
  * false pass here costs a system call: with FingerprintTable's filter, 2.1 %
  * of the benchmark corpus's text lookups passed, nearly all falsely, and
  * their reads took 200 ms of a 2.6 s scan of its 50 MB CSV. The directory
- * has a bucket per DISK_BUCKET_ENTRIES entries, not per four: a read of sixteen words costs what a read of four does (the
- * system call), and the directory takes a quarter of the memory (1.4 MB
+ * has a bucket per DISK_BUCKET_ENTRIES entries, not per four: a read of
+ * sixteen words costs what a read of four does (the system call), and the directory takes a quarter of the memory (1.4 MB
  * instead of 5.6 MB at 5.6 million entries). A lookup that passes the filter
  * reads the low halves of its bucket (one read); only when one equals the
  * key's low half it reads the high halves too. A value is read when asked for.
