@@ -16,6 +16,7 @@ import { maxSeverity, type Confidence, type Finding, type FindingSource, type Se
 import type { OrgIndex } from './org-index.js';
 import { RecordHits } from './record-hits.js';
 import { SimhashBuilder } from './simhash.js';
+import { TextHits } from './text-hits.js';
 import { TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
 
@@ -112,7 +113,7 @@ interface OrgDocState {
   winnower: Winnower;
   onFingerprint: (hi: number, lo: number) => void;
   simhash: SimhashBuilder | null;
-  matchedEntries: Set<number>;
+  textHits: TextHits;
   terms: Set<string>;
 }
 
@@ -188,18 +189,16 @@ export class DocumentMatcher implements DocumentSink {
       tailAtStart: true,
       normChars: 0,
       orgs: this.#deps.orgs.map((o) => {
-        const matchedEntries = new Set<number>();
+        const textHits = new TextHits(o.winnow);
         return {
           records: new RecordHits(o.fields.length),
           nameFps: new Map(),
           tokenFps: new Map(),
           fieldFps: new Map(),
           winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
-          onFingerprint: (hi: number, lo: number) => {
-            for (let e = o.winnow.find(hi, lo); e !== -1; e = o.winnow.nextOf(e)) matchedEntries.add(e);
-          },
+          onFingerprint: (hi: number, lo: number) => textHits.add(hi, lo),
           simhash: new SimhashBuilder(o.keys.simhash, o.bundle.header.params.shingle_words),
-          matchedEntries,
+          textHits,
           terms: new Set<string>(),
         };
       }),
@@ -465,11 +464,7 @@ export class DocumentMatcher implements DocumentSink {
         seen_at: seenAt,
       });
     }
-    const perDoc = new Map<number, number>();
-    for (const e of st.matchedEntries) {
-      const d = o.winnow.valueOf(e);
-      perDoc.set(d, (perDoc.get(d) ?? 0) + 1);
-    }
+    const perDoc = st.textHits.perDocument();
     const near = new Map<number, number>();
     if (digest && o.simhash) {
       for (const q of o.simhash.query(digest.hi, digest.lo, SIMHASH_MAX_DISTANCE)) near.set(q.id, q.distance);

@@ -260,6 +260,17 @@ export interface FingerprintLookup {
   valueOf(i: number): number;
   /** All values stored under a key, in entry order. */
   lookup(hi: number, lo: number): number[];
+  /** False when the key is certainly absent (the table's filter); a cheap test before `findMany`. */
+  mayContain(hi: number, lo: number): boolean;
+  /**
+   * Looks up the first n keys of hi and lo together and calls `onEntry` with
+   * every entry of every key found and the key's index (a key given twice,
+   * twice), in no promised order: what `find` and `nextOf` give key by key,
+   * for a table that answers many keys for less than one at a time (DiskTable).
+   */
+  findMany(hi: Uint32Array, lo: Uint32Array, n: number, onEntry: (entry: number, key: number) => void): void;
+  /** `valueOf` of each of the first n entries (ascending), into out. */
+  valuesOf(entries: Uint32Array, n: number, out: Uint32Array): void;
   /** Bytes of memory the table keeps. */
   readonly byteLength: number;
 }
@@ -346,6 +357,14 @@ export class FingerprintTable implements FingerprintLookup {
       } else if (h > want) return -1;
     }
     return -1;
+  }
+
+  findMany(hi: Uint32Array, lo: Uint32Array, n: number, onEntry: (entry: number, key: number) => void): void {
+    for (let i = 0; i < n; i++) for (let e = this.find(hi[i]!, lo[i]!); e !== -1; e = this.nextOf(e)) onEntry(e, i);
+  }
+
+  valuesOf(entries: Uint32Array, n: number, out: Uint32Array): void {
+    for (let i = 0; i < n; i++) out[i] = this.valueOf(entries[i]!);
   }
 
   /** False when the filter proves the key absent; always true for a table without a filter. */

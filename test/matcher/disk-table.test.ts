@@ -69,6 +69,48 @@ describe('a table read from the file', () => {
     );
   });
 
+  it('looks many keys up at once as it does one by one, and reads their values likewise', () => {
+    // Large enough for the keys' buckets to be read in several reads, some far apart, some merged.
+    const n = 200_000;
+    const hi = Uint32Array.from({ length: n }, (_, i) => Math.imul((i >> 1) + 7, 0x9e3779b1) >>> 0);
+    const lo = Uint32Array.from({ length: n }, (_, i) => Math.imul((i >> 1) + 9, 0x85ebca6b) >>> 0);
+    // Pairs of entries share a key (i >> 1): duplicates.
+    const doc = Uint32Array.from({ length: n }, (_, i) => i % 977);
+    sortByKey(hi, lo, [doc]);
+    const source = writeSections('m.bin', hi, lo, doc, 5);
+    try {
+      const disk = DiskTable.build(source)!;
+      const memory = FingerprintTable.build(hi.slice(), lo.slice(), doc.slice(), { filter: true });
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(fc.nat(n - 1).map((e) => [hi[e]!, lo[e]!] as const), fc.tuple(fc.nat(), fc.nat()).map(([h, l]) => [h >>> 0, l >>> 0] as const), fc.nat(n - 1).map((e) => [hi[e]!, lo[(e + 1) % n]!] as const)), { maxLength: 3000, size: 'max' }),
+          (keys) => {
+            const qh = Uint32Array.from(keys.map(([h]) => h));
+            const ql = Uint32Array.from(keys.map(([, l]) => l));
+            const want: string[] = [];
+            keys.forEach(([h, l], k) => {
+              for (let e = memory.find(h, l); e !== -1; e = memory.nextOf(e)) want.push(`${e}/${k}`);
+            });
+            for (const table of [disk, memory]) {
+              const got: string[] = [];
+              table.findMany(qh, ql, keys.length, (e, k) => got.push(`${e}/${k}`));
+              assert.deepEqual(got.sort(), [...want].sort());
+            }
+            const entries = Uint32Array.from(new Set(want.map((x) => Number(x.split('/')[0])))).sort();
+            const values = new Uint32Array(entries.length);
+            disk.valuesOf(entries, entries.length, values);
+            assert.deepEqual([...values], [...entries].map((e) => doc[e]));
+            // The single-key lookups still answer after the batch reads reused their scratch.
+            if (keys.length > 0) assert.deepEqual(disk.lookup(keys[0]![0], keys[0]![1]), memory.lookup(keys[0]![0], keys[0]![1]));
+          },
+        ),
+        { numRuns: 40 },
+      );
+    } finally {
+      closeSync(source.fd);
+    }
+  });
+
   it('is not built over keys out of order (the loader then reads them into memory)', () => {
     const source = writeSections('u.bin', Uint32Array.of(5, 1), Uint32Array.of(0, 0), Uint32Array.of(0, 1), 8);
     try {
