@@ -48,6 +48,13 @@ const GAP_WORDS = (16 * 1024) / 4;
 /** Keys sorted by bucket at a time in findMany (the key's index rides in the sort key's low bits). */
 const MANY_KEYS = 1 << 16;
 
+/** A copy of `a` twice as long. */
+function doubled(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
 /** Everything a DiskTable is made of, as plain data (shared memory when built with `shared`): a worker thread uses the same descriptor. */
 export interface DiskTableParts {
   source: WinnowOnDisk;
@@ -223,21 +230,14 @@ export class DiskTable implements FingerprintLookup {
       for (let e = from[k]!; e < to[k]!; e++) {
         if (words[e - base] !== want) continue;
         if (c === candEntry.length) {
-          const grow = (a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> => {
-            const g = new Uint32Array(2 * a.length);
-            g.set(a);
-            return g;
-          };
-          candEntry = grow(candEntry);
-          candKey = grow(candKey);
+          candEntry = doubled(candEntry);
+          candKey = doubled(candKey);
         }
         candEntry[c] = e;
         candKey[c++] = key[k]!;
       }
     });
-    const ends = new Uint32Array(c);
-    for (let j = 0; j < c; j++) ends[j] = candEntry[j]! + 1;
-    this.#readRanges(this.#source.hiAt, candEntry, ends, c, this.#hi, (j, words, base) => {
+    this.#readRanges(this.#source.hiAt, candEntry, null, c, this.#hi, (j, words, base) => {
       if (words[candEntry[j]! - base] === hi[candKey[j]!]) onEntry(candEntry[j]!, candKey[j]!);
     });
     // The single-key reads' scratch was overwritten.
@@ -246,9 +246,7 @@ export class DiskTable implements FingerprintLookup {
   }
 
   valuesOf(entries: Uint32Array, n: number, out: Uint32Array): void {
-    const ends = new Uint32Array(n);
-    for (let k = 0; k < n; k++) ends[k] = entries[k]! + 1;
-    this.#readRanges(this.#source.docAt, entries, ends, n, this.#lo, (k, words, base) => {
+    this.#readRanges(this.#source.docAt, entries, null, n, this.#lo, (k, words, base) => {
       out[k] = words[entries[k]! - base]!;
     });
     this.#count = 0;
@@ -256,18 +254,20 @@ export class DiskTable implements FingerprintLookup {
   }
 
   /**
-   * Reads section `at`'s words over the entry ranges [from[k], to[k]) for k < n,
-   * a range lying after the previous ones within GAP_WORDS in the same read (up
-   * to READ_WORDS), and calls visit(k, words, base) for each: words[e - base]
-   * is entry e's word. Ranges in ascending order take the fewest reads.
+   * Reads section `at`'s words over the entry ranges [from[k], to[k]) for k < n
+   * (to null: single entries, [from[k], from[k] + 1)), a range lying after the
+   * previous ones within GAP_WORDS in the same read (up to READ_WORDS), and
+   * calls visit(k, words, base) for each: words[e - base] is entry e's word.
+   * Ranges in ascending order take the fewest reads.
    */
-  #readRanges(at: number, from: Uint32Array, to: Uint32Array, n: number, scratch: Scratch, visit: (k: number, words: Uint32Array, base: number) => void): void {
+  #readRanges(at: number, from: Uint32Array, to: Uint32Array | null, n: number, scratch: Scratch, visit: (k: number, words: Uint32Array, base: number) => void): void {
+    const endOf = (k: number): number => (to === null ? from[k]! + 1 : to[k]!);
     for (let k = 0; k < n; ) {
       const base = from[k]!;
-      let end = to[k]!;
+      let end = endOf(k);
       let j = k + 1;
-      while (j < n && from[j]! >= base && from[j]! <= end + GAP_WORDS && to[j]! - base <= READ_WORDS) {
-        if (to[j]! > end) end = to[j]!;
+      while (j < n && from[j]! >= base && from[j]! <= end + GAP_WORDS && endOf(j) - base <= READ_WORDS) {
+        end = Math.max(end, endOf(j));
         j++;
       }
       scratch.fit(end - base);

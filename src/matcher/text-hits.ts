@@ -56,8 +56,8 @@ export class TextHits {
     const entries = Uint32Array.from(this.#entries.keys()).sort();
     const values = new Uint32Array(n);
     this.#table.valuesOf(entries, n, values);
-    const first = (k: number): number => this.#entries.get(entries[k]!)!;
-    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => first(a) - first(b) || a - b);
+    const first = Float64Array.from(entries, (e) => this.#entries.get(e)!);
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => first[a]! - first[b]! || a - b);
     for (const k of order) out.set(values[k]!, (out.get(values[k]!) ?? 0) + 1);
     return out;
   }
