@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -31,7 +31,7 @@ async function extracted(input: AsyncIterable<Uint8Array>, name: string): Promis
 }
 
 describe('scan input', () => {
-  it('reads a small file at once and a large one as a stream, with the same bytes', async () => {
+  it('reads a small file at once and a large one in chunks, with the same bytes', async () => {
     const small = join(dir, 'small.csv');
     const smallBytes = Buffer.from('hetu;nimi\n010101-123N;Virtanen Matti\n', 'utf8');
     writeFileSync(small, smallBytes);
@@ -43,12 +43,64 @@ describe('scan input', () => {
     const largeBytes = Buffer.alloc(SMALL_FILE_BYTES + 10, 'abc ');
     writeFileSync(large, largeBytes);
     const many = await chunks(openInput(large));
-    assert.ok(many.length > 1, 'streamed in pieces');
+    assert.ok(many.length > 1, 'read in pieces');
+    assert.ok(many.every((c) => c.length <= 64 * 1024), 'pieces of at most 64 KiB');
     assert.deepEqual(Buffer.concat(many), largeBytes);
 
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '');
     assert.deepEqual(await chunks(openInput(empty)), []);
+  });
+
+  it('lets the event loop run while a large file is read, and closes the file however reading stops', async () => {
+    const large = join(dir, 'turns.txt');
+    writeFileSync(large, Buffer.alloc(4 * SMALL_FILE_BYTES + 5, 'x'));
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    // Chunks come through microtasks; only a turn of the event loop runs this.
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const startTurns = turns;
+    let bytes = 0;
+    for await (const c of openInput(large)) bytes += c.length;
+    ticking = false;
+    assert.equal(bytes, 4 * SMALL_FILE_BYTES + 5);
+    assert.ok(turns - startTurns >= 3, `the event loop turned ${turns - startTurns} times during a 4 MiB read`);
+    assert.equal(fds(), before, 'closed after the last chunk');
+
+    // Stopping after the first chunk closes it too.
+    for await (const c of openInput(large)) {
+      assert.ok(c.length > 0);
+      break;
+    }
+    assert.equal(fds(), before, 'closed when the consumer stops early');
+    // Asked for nothing, it never opens the file.
+    openInput(large);
+    assert.equal(fds(), before, 'not opened before the first chunk is asked for');
+  });
+
+  it('stops a large file\'s extraction soon after an abort from a timer', async () => {
+    const large = join(dir, 'abort.txt');
+    const size = 32 * SMALL_FILE_BYTES;
+    writeFileSync(large, Buffer.alloc(size, 'lorem ipsum dolor\n'));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1);
+    let chars = 0;
+    const sink: DocumentSink = {
+      begin: () => undefined,
+      part: (part) => {
+        if (part.kind === 'text') chars += part.text.length;
+      },
+      end: () => undefined,
+      issue: () => undefined,
+    };
+    await assert.rejects(extract(openInput(large), large, sink, { signal: controller.signal }), { code: 'LW_ABORTED' });
+    assert.ok(chars < size / 2, `stopped after ${chars} of ${size} characters`);
   });
 
   it('gives the extractors exactly what the stream gave them', async () => {
