@@ -9,6 +9,7 @@
  * matched; `clear` wipes it.
  */
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
+import { doubled } from './growable.js';
 
 const encoder = new TextEncoder();
 
@@ -75,16 +76,11 @@ export class CandidateBatch {
   }
 
   #growCandidates(): void {
-    const grow = <T extends Int32Array | Uint32Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(2 * a.length);
-      b.set(a);
-      return b;
-    };
-    this.start = grow(this.start);
-    this.end = grow(this.end);
-    this.keyAt = grow(this.keyAt);
-    this.keyLen = grow(this.keyLen);
-    this.hi = grow(this.hi);
-    this.lo = grow(this.lo);
+    this.start = doubled(this.start);
+    this.end = doubled(this.end);
+    this.keyAt = doubled(this.keyAt);
+    this.keyLen = doubled(this.keyLen);
+    this.hi = doubled(this.hi);
+    this.lo = doubled(this.lo);
   }
 }

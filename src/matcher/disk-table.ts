@@ -29,6 +29,7 @@ import { readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 import type { WinnowOnDisk } from '../bundle/format.js';
 import { BLOCK_WORDS, bucketOf, bucketsFor, filterBlocksFor, STRONG_FILTER_BITS_PER_KEY, strongFilterAdd, strongFilterHas, type FingerprintLookup } from './fingerprint-table.js';
+import { doubled } from './growable.js';
 
 /** Average entries per directory bucket (see the module comment). */
 const DISK_BUCKET_ENTRIES = 16;
@@ -47,13 +48,6 @@ const READ_WORDS = (64 * 1024) / 4;
 const GAP_WORDS = (16 * 1024) / 4;
 /** Keys sorted by bucket at a time in findMany (the key's index rides in the sort key's low bits). */
 const MANY_KEYS = 1 << 16;
-
-/** A copy of `a` twice as long. */
-function doubled(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(2 * a.length);
-  b.set(a);
-  return b;
-}
 
 /** Everything a DiskTable is made of, as plain data (shared memory when built with `shared`): a worker thread uses the same descriptor. */
 export interface DiskTableParts {

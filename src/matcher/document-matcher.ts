@@ -12,6 +12,7 @@ import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
 import { CandidateBatch } from './candidate-batch.js';
 import { FP_MISSING, FP_NONE, FpCache } from './fp-cache.js';
+import { doubled } from './growable.js';
 import { maxSeverity, type Confidence, type Finding, type FindingSource, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
 import { RecordHits } from './record-hits.js';
@@ -63,14 +64,9 @@ class HitList {
 
   push(cand: number, target: number, entry: number): void {
     if (this.n === this.cand.length) {
-      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(2 * a.length);
-        b.set(a);
-        return b;
-      };
-      this.cand = grow(this.cand);
-      this.target = grow(this.target);
-      this.entry = grow(this.entry);
+      this.cand = doubled(this.cand);
+      this.target = doubled(this.target);
+      this.entry = doubled(this.entry);
     }
     this.cand[this.n] = cand;
     this.target[this.n] = target;
@@ -548,11 +544,7 @@ function addWindowFp(org: OrgIndex, label: string, canon: string | null): void {
 
 /** Adds a fingerprint's low half, the part inWindow compares. */
 function pushWindowFp(lo: number): void {
-  if (windowFps.n === windowFps.lo.length) {
-    const b = new Uint32Array(2 * windowFps.lo.length);
-    b.set(windowFps.lo);
-    windowFps.lo = b;
-  }
+  if (windowFps.n === windowFps.lo.length) windowFps.lo = doubled(windowFps.lo);
   windowFps.lo[windowFps.n++] = lo;
 }
 

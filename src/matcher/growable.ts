@@ -1,4 +1,13 @@
-/** Append-only typed arrays for building fingerprint sets of unknown size. */
+/** Typed arrays that grow: doubling one, and append-only arrays for building fingerprint sets of unknown size. */
+
+type Doublable = Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
+
+/** A copy of `a`, of the same type, twice as long (the rest zero). */
+export function doubled<T extends Doublable>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(2 * a.length);
+  b.set(a);
+  return b;
+}
 
 /** A growable Uint32Array. */
 export class GrowableU32 {
@@ -6,11 +15,7 @@ export class GrowableU32 {
   length = 0;
 
   push(v: number): void {
-    if (this.length === this.#buf.length) {
-      const next = new Uint32Array(this.#buf.length * 2);
-      next.set(this.#buf);
-      this.#buf = next;
-    }
+    if (this.length === this.#buf.length) this.#buf = doubled(this.#buf);
     this.#buf[this.length++] = v;
   }
 
@@ -26,11 +31,7 @@ export class GrowableU8 {
   length = 0;
 
   push(v: number): void {
-    if (this.length === this.#buf.length) {
-      const next = new Uint8Array(this.#buf.length * 2);
-      next.set(this.#buf);
-      this.#buf = next;
-    }
+    if (this.length === this.#buf.length) this.#buf = doubled(this.#buf);
     this.#buf[this.length++] = v;
   }
 

@@ -65,12 +65,11 @@ describe('scan input', () => {
       if (ticking) setImmediate(tick);
     };
     setImmediate(tick);
-    const startTurns = turns;
     let bytes = 0;
     for await (const c of openInput(large)) bytes += c.length;
     ticking = false;
     assert.equal(bytes, 4 * SMALL_FILE_BYTES + 5);
-    assert.ok(turns - startTurns >= 3, `the event loop turned ${turns - startTurns} times during a 4 MiB read`);
+    assert.ok(turns >= 3, `the event loop turned ${turns} times during a 4 MiB read`);
     assert.equal(fds(), before, 'closed after the last chunk');
 
     // Stopping after the first chunk closes it too.
