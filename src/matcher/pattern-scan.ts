@@ -11,15 +11,16 @@ export function globalRegExp(re: RegExp): RegExp {
 
 /**
  * Calls `onMatch` for every match of `re` (the type's pattern, global) in
- * `text`, in order. With an anchor, only the regions around occurrences of its
- * literal are searched, each as if it were the whole text, by the type's
- * hand-written `find` when it has one (same matches, property-tested against
- * the pattern), else by the regex.
+ * `text`, in order, by the type's hand-written `find` when it has one (same
+ * matches, property-tested against the pattern), else by the regex. With an
+ * anchor, only the regions around occurrences of its literal are searched,
+ * each as if it were the whole text.
  */
 export function scanMatches(re: RegExp, impl: Pick<IdentifierType, 'anchor' | 'find'>, text: string, onMatch: MatchSink): void {
   const { anchor, find } = impl;
   if (!anchor) {
-    runRegion(re, text, 0, text.length, onMatch);
+    if (find) find(text, 0, text.length, onMatch);
+    else runRegion(re, text, 0, text.length, onMatch);
     return;
   }
   // Regions grow while the next occurrence's window overlaps; each is searched once closed.

@@ -92,6 +92,91 @@ function scanKeyBytes(text: string, start: number, end: number, out: Uint8Array,
   return 11;
 }
 
+// Code-unit classes of the pattern for `find`. With the `i` and `u` flags the sign class also takes lower
+// case, and the check class [0-9A-Y] also takes a-y, U+017F (long s, folds to 's') and U+212A (Kelvin sign,
+// folds to 'k'); a test compares these classes with the pattern's on every code unit.
+const DIGIT = 1;
+const SIGN = 2;
+const CHECK = 4;
+const CLASS = new Uint8Array(0x10000);
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT | CHECK;
+for (const ch of '+YXWVUABCDEF-') CLASS[ch.charCodeAt(0)]! |= SIGN;
+for (const ch of 'yxwvuabcdef') CLASS[ch.charCodeAt(0)]! |= SIGN;
+for (let c = 0x2010; c <= 0x2015; c++) CLASS[c]! |= SIGN;
+CLASS[0x2212]! |= SIGN;
+for (let c = 0x41; c <= 0x59; c++) CLASS[c]! |= CHECK;
+for (let c = 0x61; c <= 0x79; c++) CLASS[c]! |= CHECK;
+CLASS[0x17f]! |= CHECK;
+CLASS[0x212a]! |= CHECK;
+
+/** [\p{L}\p{N}_], the guards' class, for one code point. */
+const WORD = /[\p{L}\p{N}_]/u;
+
+/** Whether ASCII code unit `c` is a letter, digit or underscore. */
+function asciiWord(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+/** Whether the code point ending just before `i` (within [lo, …)) is a letter, digit or underscore. */
+function wordBefore(text: string, lo: number, i: number): boolean {
+  if (i <= lo) return false;
+  const c = text.charCodeAt(i - 1);
+  if (c < 0x80) return asciiWord(c);
+  const pair = c >= 0xdc00 && c <= 0xdfff && i - 2 >= lo && text.charCodeAt(i - 2) >= 0xd800 && text.charCodeAt(i - 2) <= 0xdbff;
+  return WORD.test(pair ? text.slice(i - 2, i) : text[i - 1]!);
+}
+
+/** Whether the code point starting at `i` (within […, hi)) is a letter, digit or underscore. */
+function wordAt(text: string, i: number, hi: number): boolean {
+  if (i >= hi) return false;
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return asciiWord(c);
+  const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < hi && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
+  return WORD.test(pair ? text.slice(i, i + 2) : text[i]!);
+}
+
+/**
+ * The pattern's matches in text[lo, hi), with the region's edges as the
+ * text's (the regex took about 105 ms per 50 MB of the benchmark's CSV dumps).
+ * A match starts a run of exactly six digits: in a longer run the only start
+ * followed by a non-digit sign is preceded by a digit, which the left guard
+ * refuses. A non-digit at offset 5 rules out the six starts up to it, so most
+ * of a text is passed six characters at a time. Property-tested against the
+ * regex.
+ */
+function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
+  const last = hi - 11;
+  let i = lo;
+  while (i <= last) {
+    if (text.charCodeAt(i + 5) - 0x30 >>> 0 > 9) {
+      i += 6;
+      continue;
+    }
+    // The run of digits through i + 5: [a, b). It never starts before i (text[i - 1] is no digit, or text[i] is none).
+    let a = i + 5;
+    while (a > lo && text.charCodeAt(a - 1) - 0x30 >>> 0 <= 9) a--;
+    let b = i + 6;
+    while (b < hi && text.charCodeAt(b) - 0x30 >>> 0 <= 9) b++;
+    if (
+      b - a === 6 &&
+      a <= last &&
+      CLASS[text.charCodeAt(b)]! & SIGN &&
+      CLASS[text.charCodeAt(a + 7)]! & DIGIT &&
+      CLASS[text.charCodeAt(a + 8)]! & DIGIT &&
+      CLASS[text.charCodeAt(a + 9)]! & DIGIT &&
+      CLASS[text.charCodeAt(a + 10)]! & CHECK &&
+      !wordBefore(text, lo, a) &&
+      !wordAt(text, a + 11, hi)
+    ) {
+      onMatch(a, a + 11);
+      i = a + 11;
+    } else {
+      // No match starts in [a, b], and text[b] is no digit.
+      i = b + 1;
+    }
+  }
+}
+
 /** Finnish henkilötunnus. */
 export const fiHetu: IdentifierType = {
   name: 'fi_hetu',
@@ -99,6 +184,7 @@ export const fiHetu: IdentifierType = {
     `${LEFT_WORD}\\d{6}[+YXWVUABCDEF${DASH_CLASS}]\\d{3}[0-9A-Y]${RIGHT_WORD}`,
     'giu',
   ),
+  find,
   normalize,
   scanKey,
   scanKeyBytes,

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fiHetu, HETU_CHECK_ALPHABET, HETU_SIGNS, hetuCheckChar } from '../../../src/matcher/identifiers/fi-hetu.js';
+import { DASH_CLASS } from '../../../src/matcher/identifiers/lexical.js';
+import { globalRegExp, scanMatches } from '../../../src/matcher/pattern-scan.js';
 import { makeHetu } from '../../../src/matcher/identifiers/synthetic.js';
 import { candidates, embeddings, FC, found, fromGenerator, replaceAt } from './helpers.js';
 
@@ -113,6 +115,67 @@ describe('fi_hetu pattern', () => {
     for (const text of ['1131052-308T', '131052-308T1', '131052-308TX', 'x131052-308T', '131052-3088T']) {
       assert.deepEqual(candidates(fiHetu, text), [], text);
     }
+  });
+});
+
+describe('fi_hetu find (the hand-written search used while scanning)', () => {
+  const regexMatches = (text: string): [number, number][] => {
+    const out: [number, number][] = [];
+    scanMatches(globalRegExp(fiHetu.pattern!), {}, text, (s, e) => out.push([s, e]));
+    return out;
+  };
+  const fastMatches = (text: string, lo = 0, hi = text.length): [number, number][] => {
+    const out: [number, number][] = [];
+    fiHetu.find!(text, lo, hi, (s, e) => out.push([s, e]));
+    return out;
+  };
+  // Digits, every kind of sign and check character, guards (letters, '_', non-ASCII letters and digits, an
+  // astral letter and a lone surrogate), separators, and the characters that only case folding lets in.
+  const tricky = fc.constantFrom(
+    ...'0123456789'.split(''), '0', '1', '9', '5', '131052', '010594', '-', '+', 'A', 'a', 'Y', 'y', 'F', 'T', 't', 'Z', 'g', '_',
+    ' ', ',', ';', '\n', '.', 'é', '٣', '\u2013', '\u2212', '\u017f', '\u212a', '\u212b', '𝐀', '\ud835', '\udc00',
+  );
+  const trickyText = fc.array(tricky, { maxLength: 120 }).map((a) => a.join(''));
+  const valid = fromGenerator(makeHetu);
+  const mixed = fc.array(fc.oneof(valid, tricky, fc.string({ maxLength: 4 })), { maxLength: 30 }).map((a) => a.join(''));
+
+  it("its character classes are the pattern's on every code unit (with the i and u flags)", () => {
+    const classes: [RegExp, string][] = [
+      [new RegExp(`^[+YXWVUABCDEF${DASH_CLASS}]$`, 'iu'), '131052X308T'],
+      [/^[0-9A-Y]$/iu, '131052-308X'],
+      [/^\d$/iu, '13105X-308T'],
+    ];
+    for (const [cls, shape] of classes) {
+      const at = shape.indexOf('X');
+      for (let c = 0; c < 0x10000; c++) {
+        const ch = String.fromCharCode(c);
+        // Guards on both sides, so only the character under test decides.
+        const text = ` ${shape.slice(0, at)}${ch}${shape.slice(at + 1)} `;
+        assert.equal(fastMatches(text).length, cls.test(ch) ? 1 : 0, `U+${c.toString(16)} in ${cls}`);
+      }
+    }
+  });
+
+  it('finds what the regex finds on known cases', () => {
+    const text = '131052-308T 1131052-308T 010594Y9021,010516b902w x131052-308T 131052-308T1 0105940-9021 _131052-308T é131052-308T 131052\u2013308\u212a';
+    assert.deepEqual(fastMatches(text), regexMatches(text));
+    assert.equal(fastMatches(text).length, 4);
+  });
+
+  it('property: on any text, the same matches as the regex', () => {
+    fc.assert(fc.property(fc.oneof(trickyText, mixed, fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 })), (text) => {
+      assert.deepEqual(fastMatches(text), regexMatches(text));
+    }), { ...FC, numRuns: 3000 });
+  });
+
+  it("property: in a region, the regex's matches in that slice (its edges count as the text's)", () => {
+    const text = fc.oneof(trickyText, mixed);
+    fc.assert(fc.property(text, fc.nat(), fc.nat(), (t, x, y) => {
+      const lo = x % (t.length + 1);
+      const hi = lo + (y % (t.length - lo + 1));
+      const expected = regexMatches(t.slice(lo, hi)).map(([s, e]): [number, number] => [s + lo, e + lo]);
+      assert.deepEqual(fastMatches(t, lo, hi), expected);
+    }), { ...FC, numRuns: 2000 });
   });
 });
 
