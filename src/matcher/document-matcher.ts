@@ -660,22 +660,27 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
 /**
  * Fills windowFps with field `f`'s keyed fingerprints in `window`. Candidates
  * of a pattern field (dates) repeat across rows; their fingerprints, or that
- * they have none, are kept per document.
+ * they have none, are kept per document, by the type's `scanNumber` when it
+ * has one for the candidate, else by the candidate as written.
  */
 function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string, cache: FpCache): void {
   const opts = { region: f.region };
   if (f.impl.pattern) {
+    const { scanNumber, canonicalOfNumber } = f.impl;
     scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
-      const raw = window.slice(start, end);
-      let slot = cache.get(raw);
+      // A number stands for one canonical form (0: none), so it keys the cache as well as the text would.
+      const num = scanNumber && canonicalOfNumber ? scanNumber(window, start, end, opts) : -1;
+      const key = num >= 0 ? num : window.slice(start, end);
+      let slot = cache.get(key);
       if (slot === FP_MISSING) {
-        const canon = f.impl.scanKey?.(raw, opts) ?? f.impl.normalize(raw, opts);
+        const canon =
+          typeof key === 'number' ? (key > 0 ? canonicalOfNumber!(key) : null) : (f.impl.scanKey?.(key, opts) ?? f.impl.normalize(key, opts));
         if (canon === null) {
-          cache.setNone(raw);
+          cache.setNone(key);
           slot = FP_NONE;
         } else {
           org.hasher.hashInto(f.label, canon);
-          slot = cache.set(raw, org.hasher.hi, org.hasher.lo);
+          slot = cache.set(key, org.hasher.hi, org.hasher.lo);
         }
       }
       if (slot !== FP_NONE) pushWindowFp(cache.lo(slot));

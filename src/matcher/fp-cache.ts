@@ -1,6 +1,6 @@
 /**
- * A bounded cache from a string (a candidate as written in the scanned text)
- * to its keyed fingerprint, or to the fact that it has none: the per-document
+ * A bounded cache from a key (a candidate as written in the scanned text, or
+ * the number its type's `scanNumber` gives for it) to its keyed fingerprint, or to the fact that it has none: the per-document
  * memory of corroborating values already seen near hits. Fingerprints sit in
  * one typed array, two words an entry, so that an entry costs its key and a
  * Map slot instead of a typed array object each. Starts over when full.
@@ -12,7 +12,7 @@ export const FP_MISSING = -2;
 export const FP_NONE = -1;
 
 export class FpCache {
-  readonly #slots = new Map<string, number>();
+  readonly #slots = new Map<string | number, number>();
   #pool = new Uint32Array(512);
   #used = 0;
 
@@ -23,7 +23,7 @@ export class FpCache {
   }
 
   /** The key's slot (read it with `hi` and `lo`), FP_NONE, or FP_MISSING. */
-  get(key: string): number {
+  get(key: string | number): number {
     return this.#slots.get(key) ?? FP_MISSING;
   }
 
@@ -36,7 +36,7 @@ export class FpCache {
   }
 
   /** Caches the key's fingerprint; returns its slot. */
-  set(key: string, hi: number, lo: number): number {
+  set(key: string | number, hi: number, lo: number): number {
     if (this.#slots.size >= this.limit) this.clear();
     const slot = this.#used++;
     if (2 * slot === this.#pool.length) {
@@ -52,7 +52,7 @@ export class FpCache {
   }
 
   /** Caches that the key has no fingerprint. */
-  setNone(key: string): void {
+  setNone(key: string | number): void {
     if (this.#slots.size >= this.limit) this.clear();
     this.#slots.set(key, FP_NONE);
   }

@@ -83,9 +83,67 @@ const OTHER_SEARCH = [
   `(?:${MONTH_ALT})\\.?${SP}\\d{1,2}${ORD},?${SP}\\d{4}`,
 ].join('|');
 
+/** Digits of text[from, to) as a number (all ASCII digits, at most 4), or -1. */
+function digitsAt(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 4) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = 10 * n + d;
+  }
+  return n;
+}
+
+/**
+ * `scanNumber` (see IdentifierType) for the all-numeric spellings without
+ * spaces: ISO "1985-02-01" and day-first (month-first for region US)
+ * "1.2.1985", with one separator ('-', '/' or '.') used twice, which is how
+ * normalize reads them (ISO_FULL, NUMERIC_FULL). The number is YYYYMMDD.
+ * Dates in dumps repeat; this lets the per-document cache of their
+ * fingerprints be keyed by a small integer instead of a string cut from the
+ * text (about 1 µs a date in the benchmark's CSV dumps; docs/performance.md).
+ */
+function scanNumber(text: string, start: number, end: number, options: NormalizeOptions = {}): number {
+  if (end - start < 8 || end - start > 10) return -1;
+  let s1 = -1;
+  let s2 = -1;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) continue;
+    if (c !== 0x2d && c !== 0x2f && c !== 0x2e) return -1;
+    if (s1 < 0) s1 = i;
+    else if (s2 < 0) s2 = i;
+    else return -1;
+  }
+  if (s2 < 0 || text.charCodeAt(s1) !== text.charCodeAt(s2)) return -1;
+  const a = digitsAt(text, start, s1);
+  const b = digitsAt(text, s1 + 1, s2);
+  const c = digitsAt(text, s2 + 1, end);
+  if (a < 0 || b < 0 || c < 0 || s2 - s1 - 1 > 2) return -1;
+  let year: number;
+  let month: number;
+  let day: number;
+  if (s1 - start === 4 && end - s2 - 1 <= 2) {
+    [year, month, day] = [a, b, c];
+  } else if (s1 - start <= 2 && end - s2 - 1 === 4) {
+    const monthFirst = options.region !== undefined && options.region.toUpperCase() === 'US';
+    [year, month, day] = monthFirst ? [c, a, b] : [c, b, a];
+  } else {
+    return -1;
+  }
+  return build(year, month, day) === null ? 0 : year * 10000 + month * 100 + day;
+}
+
+function canonicalOfNumber(n: number): string {
+  return isoDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
+}
+
 /** Calendar date. */
 export const date: IdentifierType = {
   name: 'date',
   pattern: new RegExp(`${LEFT_NUM}(?:${ISO_SEARCH}|(?:${OTHER_SEARCH})${RIGHT_NUM})`, 'giu'),
   normalize,
+  scanNumber,
+  canonicalOfNumber,
 };

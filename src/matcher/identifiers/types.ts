@@ -55,6 +55,17 @@ export interface IdentifierType {
    */
   scanKeyBytes?(text: string, start: number, end: number, out: Uint8Array, at: number, options?: NormalizeOptions): number;
   /**
+   * Optional: the canonical form of text.slice(start, end) as a positive
+   * integer, for the commonest spellings, without making strings: two
+   * spellings get the same integer exactly when `normalize` gives them the
+   * same canonical form, and `canonicalOfNumber` gives that form. 0 when
+   * `normalize` would reject the value, -1 when this cannot tell (then the
+   * caller takes the string path).
+   */
+  scanNumber?(text: string, start: number, end: number, options?: NormalizeOptions): number;
+  /** The canonical form a positive `scanNumber` stands for. */
+  canonicalOfNumber?(n: number): string;
+  /**
    * A literal every match contains, with how far a match can reach before and
    * after it. Scanners then run `pattern` only around occurrences of the
    * literal instead of over the whole text (e-mail: '@').

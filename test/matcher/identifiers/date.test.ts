@@ -57,3 +57,61 @@ describe('date pattern', () => {
     assert.deepEqual(candidates(date, 'version 10.2.19850'), []);
   });
 });
+
+describe('date scanNumber (the cache key used while scanning)', () => {
+  const scanNumber = date.scanNumber!;
+  const canonical = date.canonicalOfNumber!;
+  const regions = fc.constantFrom(undefined, 'FI', 'US', 'us', 'GB');
+
+  it('gives YYYYMMDD for the numeric spellings, 0 for impossible dates, -1 for what it leaves to normalize', () => {
+    const cases: [string, string | undefined, number][] = [
+      ['1.2.1985', undefined, 19850201],
+      ['01.02.1985', 'FI', 19850201],
+      ['1985-02-01', undefined, 19850201],
+      ['1985/2/1', 'US', 19850201],
+      ['2/1/1985', 'US', 19850201],
+      ['2/1/1985', undefined, 19850102],
+      ['2/1/1985', 'us', 19850201],
+      ['1985-001-1', undefined, -1],
+      ['1.002.1985', undefined, -1],
+      ['29.2.1900', undefined, 0],
+      ['29.2.2000', undefined, 20000229],
+      ['1.13.1985', undefined, 0],
+      ['1.2.1799', undefined, 0],
+      ['1.2-1985', undefined, -1],
+      ['1. 2. 1985', undefined, -1],
+      ['1 Feb 1985', undefined, -1],
+      ['1985-02-01T08:30', undefined, -1],
+      ['123.2.1985', undefined, -1],
+    ];
+    for (const [raw, region, want] of cases) {
+      assert.equal(scanNumber(`x ${raw} y`, 2, 2 + raw.length, { region }), want, `${raw} ${region}`);
+    }
+    assert.equal(canonical(19850201), '1985-02-01');
+  });
+
+  it('property: a positive number is the canonical form normalize gives, 0 is a value normalize rejects', () => {
+    const group = fc.oneof(fc.stringMatching(/^\d{1,2}$/), fc.stringMatching(/^(1[89]|2[01])\d\d$/), fc.stringMatching(/^\d{1,5}$/));
+    const sep = fc.constantFrom('.', '-', '/', ' ', '.', '-', '/', ':', '\u2013');
+    const spelled = fc.tuple(group, sep, group, sep, group).map((p) => p.join(''));
+    fc.assert(fc.property(fc.oneof(spelled, fc.string({ maxLength: 12 })), regions, (raw, region) => {
+      const n = scanNumber(raw, 0, raw.length, { region });
+      const want = date.normalize(raw, { region });
+      if (n > 0) assert.equal(canonical(n), want);
+      if (n === 0) assert.equal(want, null);
+    }), { ...FC, numRuns: 3000 });
+  });
+
+  it('property: takes the fast path for every real date spelled day-first, month-first (US) or ISO', () => {
+    const day = fc.date({ min: new Date('1800-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true });
+    fc.assert(fc.property(day, fc.constantFrom('.', '-', '/'), fc.boolean(), fc.constantFrom('iso', 'dmy', 'mdy'), (d, s, pad, form) => {
+      const [y, m, dd] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+      const p = (v: number): string => (pad ? String(v).padStart(2, '0') : String(v));
+      const raw = form === 'iso' ? `${y}${s}${p(m)}${s}${p(dd)}` : form === 'dmy' ? `${p(dd)}${s}${p(m)}${s}${y}` : `${p(m)}${s}${p(dd)}${s}${y}`;
+      const region = form === 'mdy' ? 'US' : 'FI';
+      const n = scanNumber(raw, 0, raw.length, { region });
+      assert.equal(n, y * 10000 + m * 100 + dd, raw);
+      assert.equal(canonical(n), date.normalize(raw, { region }));
+    }), FC);
+  });
+});
