@@ -344,7 +344,7 @@ function assembleBundle(header: BundleHeader, sections: Map<string, Uint8Array>,
     try {
       const list = JsonStringList.parse(u8(name), { shared: o.shared });
       if (!o.recordIdsAt) return list;
-      return new FileStringList({ ...o.recordIdsAt, length: raw(name).byteLength, bounds: list.parts.bounds });
+      return new FileStringList({ ...o.recordIdsAt, length: raw(name).byteLength, starts: list.parts.starts });
     } catch (err) {
       throw invalid(where, `section ${name}: ${(err as Error).message}`);
     }

@@ -3,7 +3,8 @@
  * finding needs one. A million-record bundle holds a million short strings:
  * parsed up front they took ~0.4-0.5 s of every load and ~30 MB of heap;
  * here loading checks the JSON in one pass over its bytes and keeps where each
- * string lies (8 bytes a string).
+ * string starts (4 bytes a string; its end is the last quote before the next
+ * string's start, as only a comma and white space lie between them).
  */
 import { readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
@@ -15,10 +16,11 @@ export interface StringList {
   [Symbol.iterator](): Iterator<string>;
 }
 
-/** A JsonStringList as plain data (for a worker thread): the JSON bytes and each string's bounds. */
+/** A JsonStringList as plain data (for a worker thread): the JSON bytes and where each string starts. */
 export interface JsonStringListParts {
   json: Uint8Array;
-  bounds: Uint32Array;
+  /** Offset of each string's opening quote, then that of the array's closing bracket (n + 1 entries). */
+  starts: Uint32Array;
 }
 
 const QUOTE = 0x22;
@@ -29,18 +31,29 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/**
+ * Just past the closing quote of the string that starts at bytes[from]: the
+ * last quote before `to`, the next string's start (or the closing bracket),
+ * since only a comma and white space follow a string's closing quote.
+ */
+function stringEnd(bytes: Uint8Array, from: number, to: number): number {
+  let q = to - 1;
+  while (q > from && bytes[q] !== QUOTE) q--;
+  return q + 1;
+}
+
 /** Strings of a JSON array of strings, decoded one at a time. */
 export class JsonStringList implements StringList {
   readonly length: number;
   readonly #json: Buffer;
-  /** Per string: offset of its opening quote, offset just past its closing quote. */
-  readonly #bounds: Uint32Array;
+  /** Offset of each string's opening quote, then of the closing bracket. */
+  readonly #starts: Uint32Array;
 
   /** A list over another list's parts (nothing is checked or copied). */
   constructor(parts: JsonStringListParts) {
     this.#json = Buffer.from(parts.json.buffer, parts.json.byteOffset, parts.json.byteLength);
-    this.#bounds = parts.bounds;
-    this.length = parts.bounds.length / 2;
+    this.#starts = parts.starts;
+    this.length = parts.starts.length - 1;
   }
 
   /**
@@ -50,7 +63,7 @@ export class JsonStringList implements StringList {
    */
   static parse(json: Uint8Array, options: { shared?: boolean } = {}): JsonStringList {
     const n = json.length;
-    let bounds = new Uint32Array(64);
+    let starts = new Uint32Array(64);
     let count = 0;
     let i = 0;
     const fail = (what: string): never => {
@@ -63,7 +76,7 @@ export class JsonStringList implements StringList {
     if (json[i] !== 0x5b) fail('expected [');
     i++;
     skipSpace();
-    if (json[i] === 0x5d) i++;
+    if (json[i] === 0x5d) starts[0] = i++;
     else {
       for (;;) {
         if (json[i] !== QUOTE) fail('expected a string');
@@ -89,14 +102,13 @@ export class JsonStringList implements StringList {
             fail('bad escape in a string');
           }
         }
-        if (2 * count + 2 > bounds.length) {
-          const grown = new Uint32Array(bounds.length * 2);
-          grown.set(bounds);
-          bounds = grown;
+        // Room for this start and the closing bracket's.
+        if (count + 2 > starts.length) {
+          const grown = new Uint32Array(starts.length * 2);
+          grown.set(starts);
+          starts = grown;
         }
-        bounds[2 * count] = start;
-        bounds[2 * count + 1] = i;
-        count++;
+        starts[count++] = start;
         skipSpace();
         if (json[i] === COMMA) {
           i++;
@@ -104,7 +116,7 @@ export class JsonStringList implements StringList {
           continue;
         }
         if (json[i] === 0x5d) {
-          i++;
+          starts[count] = i++;
           break;
         }
         fail('expected , or ]');
@@ -112,17 +124,17 @@ export class JsonStringList implements StringList {
     }
     skipSpace();
     if (i !== n) fail('trailing bytes');
-    const exact = new Uint32Array(options.shared ? new SharedArrayBuffer(8 * count) : new ArrayBuffer(8 * count));
-    exact.set(bounds.subarray(0, 2 * count));
-    return new JsonStringList({ json, bounds: exact });
+    const exact = new Uint32Array(options.shared ? new SharedArrayBuffer(4 * (count + 1)) : new ArrayBuffer(4 * (count + 1)));
+    exact.set(starts.subarray(0, count + 1));
+    return new JsonStringList({ json, starts: exact });
   }
 
   /** The string at `index` (negative counts from the end, as Array's `at`), or undefined. */
   at(index: number): string | undefined {
     const i = index < 0 ? index + this.length : index;
     if (!(i >= 0 && i < this.length)) return undefined;
-    const start = this.#bounds[2 * i]!;
-    const end = this.#bounds[2 * i + 1]!;
+    const start = this.#starts[i]!;
+    const end = stringEnd(this.#json, start, this.#starts[i + 1]!);
     const inner = this.#json.toString('utf8', start + 1, end - 1);
     return inner.includes('\\') ? (JSON.parse(this.#json.toString('utf8', start, end)) as string) : inner;
   }
@@ -133,7 +145,7 @@ export class JsonStringList implements StringList {
 
   /** The arrays behind the list, to rebuild it elsewhere with the constructor. */
   get parts(): JsonStringListParts {
-    return { json: this.#json, bounds: this.#bounds };
+    return { json: this.#json, starts: this.#starts };
   }
 }
 
@@ -179,14 +191,14 @@ export interface FileStringListParts {
   /** File offset of the JSON array's first byte, and its length. */
   at: number;
   length: number;
-  /** Per string: offsets of its opening quote and just past its closing quote, within the JSON. */
-  bounds: Uint32Array;
+  /** Within the JSON, as JsonStringListParts.starts. */
+  starts: Uint32Array;
 }
 
 /**
  * The record references of a bundle left in its file (decodeBundleFile): the
  * JSON is checked and each string found when the bundle loads, as
- * JsonStringList does, and then only the bounds stay in memory; a reference is
+ * JsonStringList does, and then only the starts stay in memory; a reference is
  * read from the file when a finding needs it. At a million records that keeps
  * the 10.9 MB of JSON out of the process.
  */
@@ -197,16 +209,17 @@ export class FileStringList implements StringList {
 
   constructor(parts: FileStringListParts) {
     this.#parts = parts;
-    this.length = parts.bounds.length / 2;
+    this.length = parts.starts.length - 1;
   }
 
   at(index: number): string | undefined {
     const i = index < 0 ? index + this.length : index;
     if (!(i >= 0 && i < this.length)) return undefined;
-    const start = this.#parts.bounds[2 * i]!;
-    const size = this.#parts.bounds[2 * i + 1]! - start;
-    if (size > this.#scratch.length) this.#scratch = Buffer.alloc(Math.max(size, 2 * this.#scratch.length));
-    this.#read(this.#scratch, size, this.#parts.at + start);
+    const start = this.#parts.starts[i]!;
+    const span = this.#parts.starts[i + 1]! - start;
+    if (span > this.#scratch.length) this.#scratch = Buffer.alloc(Math.max(span, 2 * this.#scratch.length));
+    this.#read(this.#scratch, span, this.#parts.at + start);
+    const size = stringEnd(this.#scratch, 0, span);
     const inner = this.#scratch.toString('utf8', 1, size - 1);
     return inner.includes('\\') ? (JSON.parse(this.#scratch.toString('utf8', 0, size)) as string) : inner;
   }
@@ -227,27 +240,27 @@ export class FileStringList implements StringList {
     const n = indexes.length;
     const out = new Array<string>(n);
     const order = sortedOrder(indexes);
-    const bounds = this.#parts.bounds;
+    const starts = this.#parts.starts;
     for (let k = 0; k < n; ) {
       const first = indexes[order[k]!]!;
       if (!(first >= 0 && first < this.length)) throw new RangeError(`record reference ${first} out of range`);
-      const from = bounds[2 * first]!;
-      // The run of sorted indexes whose strings end within one span from `from` (at least one string).
+      const from = starts[first]!;
+      // The run of sorted indexes whose strings (up to the next one's start) lie within one span from `from` (at least one string).
       let end = k + 1;
       while (end < n) {
         const i = indexes[order[end]!]!;
-        if (!(i >= 0 && i < this.length) || bounds[2 * i + 1]! - from > READ_SPAN) break;
+        if (!(i >= 0 && i < this.length) || starts[i + 1]! - from > READ_SPAN) break;
         end++;
       }
       const last = indexes[order[end - 1]!]!;
-      const size = bounds[2 * last + 1]! - from;
+      const size = starts[last + 1]! - from;
       if (size > this.#scratch.length) this.#scratch = Buffer.alloc(Math.max(size, READ_SPAN));
       const buf = this.#scratch;
       this.#read(buf, size, this.#parts.at + from);
       for (let j = k; j < end; j++) {
         const i = indexes[order[j]!]!;
-        const start = bounds[2 * i]! - from;
-        const stop = bounds[2 * i + 1]! - from;
+        const start = starts[i]! - from;
+        const stop = stringEnd(buf, start, starts[i + 1]! - from);
         const inner = buf.toString('utf8', start + 1, stop - 1);
         out[order[j]!] = inner.includes('\\') ? (JSON.parse(buf.toString('utf8', start, stop)) as string) : inner;
       }

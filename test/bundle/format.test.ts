@@ -95,7 +95,7 @@ test('loading a bundle whose fingerprints are not in key order never writes to i
 test('record references that are not a JSON array of strings are refused with the section and byte named', () => {
   const b = syntheticBundle('clinic-a', 1);
   // A list over bytes that were never checked; the encoder writes them as they are, with a valid checksum.
-  const bytes = encodeBundle({ ...b, recordIds: new JsonStringList({ json: Buffer.from('["R-1-0",7]'), bounds: Uint32Array.of(1, 8) }) });
+  const bytes = encodeBundle({ ...b, recordIds: new JsonStringList({ json: Buffer.from('["R-1-0",7]'), starts: Uint32Array.of(1, 10) }) });
   assert.throws(
     () => decodeBundle(bytes, 'b.lwb'),
     (e) => hasCode(e, 'LW_BUNDLE_INVALID') && /^b\.lwb: not a valid leakwatch bundle \(section record_ids: expected a string at byte 9\)$/.test((e as Error).message),

@@ -74,14 +74,17 @@ test('a list left in its file reads many strings at once, in the order asked, as
         fc.array(fc.oneof({ weight: 20, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) }, { weight: 1, arbitrary: fc.nat({ max: 3 }).map((k) => 'é"\\'.repeat(9000 * k + 1)) }), { minLength: 1, maxLength: 200 }),
         fc.array(fc.nat(), { maxLength: 300 }),
         fc.nat({ max: 40 }),
-        (strings, picks, skip) => {
-          const json = bytes(JSON.stringify(strings));
+        // Compact as enrollment writes it, or with white space around the commas and brackets (each string's end is found from the next one's start).
+        fc.constantFrom(undefined, 1, '\t \r\n'),
+        (strings, picks, skip, indent) => {
+          const json = bytes(JSON.stringify(strings, null, indent));
           const path = join(dir, 'refs');
           writeFileSync(path, Buffer.concat([Buffer.alloc(skip, 0x7b), json, bytes(']junk')]));
           const fd = openSync(path, 'r');
           try {
-            const { bounds } = JsonStringList.parse(json).parts;
-            const list = new FileStringList({ fd, where: 'refs', at: skip, length: json.length, bounds });
+            const inMemory = JsonStringList.parse(json);
+            assert.deepEqual([...inMemory], strings);
+            const list = new FileStringList({ fd, where: 'refs', at: skip, length: json.length, starts: inMemory.parts.starts });
             const indexes = picks.map((p) => p % strings.length);
             const expected = indexes.map((i) => strings[i]);
             assert.deepEqual(list.many(indexes), expected);
@@ -99,7 +102,7 @@ test('a list left in its file reads many strings at once, in the order asked, as
     writeFileSync(path, bytes('["a"]'));
     const fd = openSync(path, 'r');
     try {
-      const list = new FileStringList({ fd, where: 'one', at: 0, length: 5, bounds: JsonStringList.parse(bytes('["a"]')).parts.bounds });
+      const list = new FileStringList({ fd, where: 'one', at: 0, length: 5, starts: JsonStringList.parse(bytes('["a"]')).parts.starts });
       assert.throws(() => list.many([1]), RangeError, 'an index past the end is an error, not a wrong string');
     } finally {
       closeSync(fd);

@@ -24,7 +24,7 @@ function arraysOf(o: OrgIndex): [string, ArrayBufferView][] {
     ['winnow.doc', b.winnow.doc],
     ['simhash.has', b.simhash.has],
   ];
-  if (b.recordIds instanceof JsonStringList) named.push(['record_ids.json', b.recordIds.parts.json], ['record_ids.bounds', b.recordIds.parts.bounds]);
+  if (b.recordIds instanceof JsonStringList) named.push(['record_ids.json', b.recordIds.parts.json], ['record_ids.starts', b.recordIds.parts.starts]);
   for (const [t, table] of [['ids', o.ids], ['winnow', o.winnow]] as const) {
     const p = table.parts;
     if ('lo' in p) {
