@@ -72,8 +72,13 @@ export interface Bundle {
   recordIds: StringList;
   /** 1 where the record is a canary. */
   canary: Uint8Array;
-  /** Primary identifier fingerprints: (hi, lo) -> record index, field index. */
-  ids: { hi: Uint32Array; lo: Uint32Array; rec: Uint32Array; field: Uint8Array };
+  /**
+   * Primary identifier fingerprints: (hi, lo) -> record index, field index.
+   * With `packed` (loadOrgIndexFromFile), `rec` holds the field in its top
+   * byte and the record in the low 24 bits, and `field` is empty: read them
+   * with entryRecord and entryField.
+   */
+  ids: { hi: Uint32Array; lo: Uint32Array; rec: Uint32Array; field: Uint8Array; packed?: boolean };
   /** Corroborating fingerprints grouped by record: entries start[r]..start[r+1]. */
   corro: { start: Uint32Array; hi: Uint32Array; lo: Uint32Array; field: Uint8Array };
   docRefs: string[];
@@ -105,10 +110,39 @@ export interface Bundle {
    * low halves of the corroborating fingerprints (`corro.hi` is then empty;
    * see inWindow in matcher/document-matcher.ts), and, when the identifier
    * table keeps its keys compact, not the identifiers' high halves either
-   * (`ids.hi` empty; see matcher/fingerprint-table.ts). Such a bundle cannot
-   * be encoded again.
+   * (`ids.hi` empty; see matcher/fingerprint-table.ts), and the identifiers'
+   * fields packed into their records (`ids.packed`) when there are at most
+   * 2^24 records. Such a bundle cannot be encoded again.
    */
   trimmed?: boolean;
+}
+
+/** Records an identifier entry can name when its field is packed into the same word (Bundle.ids.packed). */
+export const PACKED_RECORDS = 1 << 24;
+
+/** The record of identifier entry `e`. */
+export function entryRecord(ids: Bundle['ids'], e: number): number {
+  return ids.packed ? ids.rec[e]! & (PACKED_RECORDS - 1) : ids.rec[e]!;
+}
+
+/** The field index of identifier entry `e`. */
+export function entryField(ids: Bundle['ids'], e: number): number {
+  return ids.packed ? ids.rec[e]! >>> 24 : ids.field[e]!;
+}
+
+/**
+ * Moves each identifier entry's field into the top byte of its record (4 MB
+ * less at a million records' four million identifiers); false, and nothing
+ * changed, when a record index would not fit in 24 bits.
+ */
+export function packIdentifierFields(ids: Bundle['ids'], records: number): boolean {
+  if (ids.packed) return true;
+  if (records > PACKED_RECORDS) return false;
+  const { rec, field } = ids;
+  for (let e = 0; e < rec.length; e++) rec[e] = (rec[e]! | (field[e]! << 24)) >>> 0;
+  ids.field = new Uint8Array(0);
+  ids.packed = true;
+  return true;
 }
 
 /** Where a bundle file's text fingerprint sections lie, and the open file to read them from. */

@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { NAME_TOKEN_LABEL } from '../enroll/fields.js';
 import { stringsAt } from '../bundle/string-list.js';
+import { entryField, entryRecord } from '../bundle/format.js';
 import { nameTokens } from './identifiers/name.js';
 import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
@@ -312,8 +313,8 @@ export class DocumentMatcher implements DocumentSink {
         const end = batch.end[i]!;
         const org = orgs[t.org]!;
         for (let e = hits.entry[h]!; e !== -1; e = org.ids.nextOf(e)) {
-          if (org.bundle.ids.field[e] !== t.field) continue;
-          const rec = org.bundle.ids.rec[e]!;
+          if (entryField(org.bundle.ids, e) !== t.field) continue;
+          const rec = entryRecord(org.bundle.ids, e);
           const st = doc.orgs[t.org]!;
           const slot = st.records.slotOf(rec);
           st.records.addPrimary(slot, t.field);
@@ -355,11 +356,11 @@ export class DocumentMatcher implements DocumentSink {
     for (let h = 0; h < hits.n; h++) {
       const { ids, corro } = orgs[g.targets[hits.target[h]!]!.org]!.bundle;
       const e = hits.entry[h]!;
-      sum += ids.field[e]! + corro.start[ids.rec[e]!]!;
+      sum += entryField(ids, e) + corro.start[entryRecord(ids, e)]!;
     }
     for (let h = 0; h < hits.n; h++) {
       const { ids, corro } = orgs[g.targets[hits.target[h]!]!.org]!.bundle;
-      const from = corro.start[ids.rec[hits.entry[h]!]!]!;
+      const from = corro.start[entryRecord(ids, hits.entry[h]!)]!;
       // A record with no corroborating field may start at the arrays' end.
       if (from < corro.lo.length) sum += corro.field[from]! + corro.lo[from]!;
     }

@@ -5,7 +5,7 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
-import { decodeBundle, decodeBundleFile, encodeBundle, type Bundle, type WinnowOnDisk } from '../bundle/format.js';
+import { decodeBundle, decodeBundleFile, encodeBundle, packIdentifierFields, type Bundle, type WinnowOnDisk } from '../bundle/format.js';
 import { FileStringList, JsonStringList, type FileStringListParts, type JsonStringListParts } from '../bundle/string-list.js';
 import { fieldsFromBundle, type ResolvedField } from '../enroll/fields.js';
 import { deriveKeys, type DerivedKeys } from '../keys/org-key.js';
@@ -89,8 +89,9 @@ export interface OrgIndexFileOptions extends OrgIndexOptions {
  * of text fingerprints stays in the file (DiskTable), with the record
  * references (FileStringList); the index then keeps the file open: release it
  * with closeOrgIndex. The identifier table keeps its keys compact (6 bytes
- * instead of 8 when large), and only the low halves of the corroborating
- * fingerprints are kept (Bundle.trimmed): the bundle cannot be encoded again.
+ * instead of 8 when large), only the low halves of the corroborating
+ * fingerprints are kept, and identifier fields are packed into their records
+ * (Bundle.trimmed): the bundle cannot be encoded again.
  */
 export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgIndexFileOptions): OrgIndex {
   const shared = options.shared === true;
@@ -103,6 +104,8 @@ export function loadOrgIndexFromFile(path: string, key: Buffer, options: OrgInde
     const ids = FingerprintTable.build(bundle.ids.hi, bundle.ids.lo, null, { shared, carry: [bundle.ids.rec, bundle.ids.field], compactKeys: true });
     // A compact table keeps the high halves in 16 bits of its own.
     if (ids.compact) bundle.ids.hi = new Uint32Array(0);
+    // Now that the table has put them in key order: each entry's field into its record's top byte.
+    packIdentifierFields(bundle.ids, bundle.canary.length);
     const onDisk = bundle.winnowOnDisk ? DiskTable.build(bundle.winnowOnDisk, { shared }) : null;
     if (bundle.winnowOnDisk && !onDisk) {
       // Not in key order (an earlier enrollment): read into memory and sorted there, as loadOrgIndex does.

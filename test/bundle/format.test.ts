@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { decodeBundle, decodeBundleHeader, encodeBundle } from '../../src/bundle/format.js';
+import { decodeBundle, decodeBundleHeader, encodeBundle, entryField, entryRecord, packIdentifierFields, PACKED_RECORDS, type Bundle } from '../../src/bundle/format.js';
 import { JsonStringList } from '../../src/bundle/string-list.js';
 import { hasCode } from '../../src/errors.js';
 import { deriveKeys, generateKey } from '../../src/keys/org-key.js';
@@ -100,4 +100,21 @@ test('record references that are not a JSON array of strings are refused with th
     () => decodeBundle(bytes, 'b.lwb'),
     (e) => hasCode(e, 'LW_BUNDLE_INVALID') && /^b\.lwb: not a valid leakwatch bundle \(section record_ids: expected a string at byte 9\)$/.test((e as Error).message),
   );
+});
+
+test('identifier fields pack into their records while records fit in 24 bits, and read back the same', () => {
+  const ids: Bundle['ids'] = { hi: new Uint32Array(4), lo: new Uint32Array(4), rec: Uint32Array.of(0, 7, PACKED_RECORDS - 1, 3), field: Uint8Array.of(0, 255, 1, 128) };
+  const wide: Bundle['ids'] = { ...ids, rec: ids.rec.slice(), field: ids.field.slice() };
+  assert.equal(packIdentifierFields(wide, PACKED_RECORDS + 1), false, 'a record index past 24 bits cannot share its word');
+  assert.ok(!wide.packed && wide.field.length === 4 && wide.rec[1] === 7);
+  const before = { rec: [...ids.rec], field: [...ids.field] };
+  assert.equal(packIdentifierFields(ids, PACKED_RECORDS), true);
+  assert.ok(ids.packed);
+  assert.equal(ids.field.length, 0);
+  for (let e = 0; e < 4; e++) {
+    assert.equal(entryRecord(ids, e), before.rec[e]);
+    assert.equal(entryField(ids, e), before.field[e]);
+  }
+  assert.equal(packIdentifierFields(ids, PACKED_RECORDS), true, 'packing twice changes nothing');
+  assert.equal(entryField(ids, 1), 255);
 });

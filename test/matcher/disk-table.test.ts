@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { decodeBundleFile, encodeBundle, type WinnowOnDisk } from '../../src/bundle/format.js';
+import { decodeBundleFile, encodeBundle, entryField, entryRecord, type WinnowOnDisk } from '../../src/bundle/format.js';
 import { enroll } from '../../src/enroll/enroll.js';
 import { parseMapping } from '../../src/enroll/mapping.js';
 import type { Finding } from '../../src/matcher/findings.js';
@@ -219,6 +219,14 @@ describe('an organization loaded from its bundle file', async () => {
       assert.equal(fromFile.bundle.corro.hi.length, 0);
       assert.deepEqual([...fromFile.bundle.corro.lo], [...inMemory.bundle.corro.lo]);
       assert.throws(() => encodeBundle(fromFile.bundle), /trimmed/);
+      // Each identifier's field rides in its record's top byte; entry by entry the same record and field.
+      assert.ok(fromFile.bundle.ids.packed);
+      assert.equal(fromFile.bundle.ids.field.length, 0);
+      assert.ok(inMemory.bundle.ids.field.length > 0);
+      for (let e = 0; e < inMemory.bundle.ids.rec.length; e++) {
+        assert.equal(entryRecord(fromFile.bundle.ids, e), inMemory.bundle.ids.rec[e]);
+        assert.equal(entryField(fromFile.bundle.ids, e), inMemory.bundle.ids.field[e]);
+      }
       const header = ['hetu', 'name'];
       // Each record's hetu beside Ada's name: only P1 is corroborated. Then P2's hetu beside Bo's name, reordered.
       const table = [
