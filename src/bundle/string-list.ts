@@ -42,6 +42,13 @@ function stringEnd(bytes: Uint8Array, from: number, to: number): number {
   return q + 1;
 }
 
+/** The string whose opening quote is at bytes[start], the next string (or the closing bracket) starting at `next`. */
+function stringAt(bytes: Buffer, start: number, next: number): string {
+  const end = stringEnd(bytes, start, next);
+  const inner = bytes.toString('utf8', start + 1, end - 1);
+  return inner.includes('\\') ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : inner;
+}
+
 /** Strings of a JSON array of strings, decoded one at a time. */
 export class JsonStringList implements StringList {
   readonly length: number;
@@ -133,10 +140,7 @@ export class JsonStringList implements StringList {
   at(index: number): string | undefined {
     const i = index < 0 ? index + this.length : index;
     if (!(i >= 0 && i < this.length)) return undefined;
-    const start = this.#starts[i]!;
-    const end = stringEnd(this.#json, start, this.#starts[i + 1]!);
-    const inner = this.#json.toString('utf8', start + 1, end - 1);
-    return inner.includes('\\') ? (JSON.parse(this.#json.toString('utf8', start, end)) as string) : inner;
+    return stringAt(this.#json, this.#starts[i]!, this.#starts[i + 1]!);
   }
 
   *[Symbol.iterator](): Iterator<string> {
@@ -219,9 +223,7 @@ export class FileStringList implements StringList {
     const span = this.#parts.starts[i + 1]! - start;
     if (span > this.#scratch.length) this.#scratch = Buffer.alloc(Math.max(span, 2 * this.#scratch.length));
     this.#read(this.#scratch, span, this.#parts.at + start);
-    const size = stringEnd(this.#scratch, 0, span);
-    const inner = this.#scratch.toString('utf8', 1, size - 1);
-    return inner.includes('\\') ? (JSON.parse(this.#scratch.toString('utf8', 0, size)) as string) : inner;
+    return stringAt(this.#scratch, 0, span);
   }
 
   *[Symbol.iterator](): Iterator<string> {
@@ -259,10 +261,7 @@ export class FileStringList implements StringList {
       this.#read(buf, size, this.#parts.at + from);
       for (let j = k; j < end; j++) {
         const i = indexes[order[j]!]!;
-        const start = starts[i]! - from;
-        const stop = stringEnd(buf, start, starts[i + 1]! - from);
-        const inner = buf.toString('utf8', start + 1, stop - 1);
-        out[order[j]!] = inner.includes('\\') ? (JSON.parse(buf.toString('utf8', start, stop)) as string) : inner;
+        out[order[j]!] = stringAt(buf, starts[i]! - from, starts[i + 1]! - from);
       }
       k = end;
     }

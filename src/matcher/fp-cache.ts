@@ -1,7 +1,8 @@
 /**
  * A bounded cache from a key (a candidate as written in the scanned text, or
- * the number its type's `scanNumber` gives for it) to its keyed fingerprint, or to the fact that it has none: the per-document
- * memory of corroborating values already seen near hits. Fingerprints sit in
+ * the number its type's `scanNumber` gives for it) to its keyed fingerprint,
+ * or to the fact that it has none: the per-document memory of corroborating
+ * values already seen near hits. Fingerprints sit in
  * one typed array, two words an entry, so that an entry costs its key and a
  * Map slot instead of a typed array object each. Starts over when full.
  */

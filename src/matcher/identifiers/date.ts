@@ -83,15 +83,10 @@ const OTHER_SEARCH = [
   `(?:${MONTH_ALT})\\.?${SP}\\d{1,2}${ORD},?${SP}\\d{4}`,
 ].join('|');
 
-/** Digits of text[from, to) as a number (all ASCII digits, at most 4), or -1. */
+/** The ASCII digits text[from, to) as a number. */
 function digitsAt(text: string, from: number, to: number): number {
-  if (to <= from || to - from > 4) return -1;
   let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = text.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return -1;
-    n = 10 * n + d;
-  }
+  for (let i = from; i < to; i++) n = 10 * n + text.charCodeAt(i) - 0x30;
   return n;
 }
 
@@ -117,16 +112,19 @@ function scanNumber(text: string, start: number, end: number, options: Normalize
     else return -1;
   }
   if (s2 < 0 || text.charCodeAt(s1) !== text.charCodeAt(s2)) return -1;
+  // Everything else is a digit; each group is checked for its length below, the middle one here.
+  if (s2 - s1 - 1 < 1 || s2 - s1 - 1 > 2) return -1;
   const a = digitsAt(text, start, s1);
   const b = digitsAt(text, s1 + 1, s2);
   const c = digitsAt(text, s2 + 1, end);
-  if (a < 0 || b < 0 || c < 0 || s2 - s1 - 1 > 2) return -1;
   let year: number;
   let month: number;
   let day: number;
-  if (s1 - start === 4 && end - s2 - 1 <= 2) {
+  const first = s1 - start;
+  const third = end - s2 - 1;
+  if (first === 4 && third >= 1 && third <= 2) {
     [year, month, day] = [a, b, c];
-  } else if (s1 - start <= 2 && end - s2 - 1 === 4) {
+  } else if (first >= 1 && first <= 2 && third === 4) {
     const monthFirst = options.region !== undefined && options.region.toUpperCase() === 'US';
     [year, month, day] = monthFirst ? [c, a, b] : [c, b, a];
   } else {

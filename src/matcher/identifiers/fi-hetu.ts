@@ -95,11 +95,10 @@ function scanKeyBytes(text: string, start: number, end: number, out: Uint8Array,
 // Code-unit classes of the pattern for `find`. With the `i` and `u` flags the sign class also takes lower
 // case, and the check class [0-9A-Y] also takes a-y, U+017F (long s, folds to 's') and U+212A (Kelvin sign,
 // folds to 'k'); a test compares these classes with the pattern's on every code unit.
-const DIGIT = 1;
-const SIGN = 2;
-const CHECK = 4;
+const SIGN = 1;
+const CHECK = 2;
 const CLASS = new Uint8Array(0x10000);
-for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT | CHECK;
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = CHECK;
 for (const ch of '+YXWVUABCDEF-') CLASS[ch.charCodeAt(0)]! |= SIGN;
 for (const ch of 'yxwvuabcdef') CLASS[ch.charCodeAt(0)]! |= SIGN;
 for (let c = 0x2010; c <= 0x2015; c++) CLASS[c]! |= SIGN;
@@ -109,12 +108,17 @@ for (let c = 0x61; c <= 0x79; c++) CLASS[c]! |= CHECK;
 CLASS[0x17f]! |= CHECK;
 CLASS[0x212a]! |= CHECK;
 
+/** Whether code unit `c` is an ASCII digit (`\d`). */
+function isDigit(c: number): boolean {
+  return c - 0x30 >>> 0 <= 9;
+}
+
 /** [\p{L}\p{N}_], the guards' class, for one code point. */
 const WORD = /[\p{L}\p{N}_]/u;
 
 /** Whether ASCII code unit `c` is a letter, digit or underscore. */
 function asciiWord(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+  return isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
 /** Whether the code point ending just before `i` (within [lo, …)) is a letter, digit or underscore. */
@@ -148,22 +152,22 @@ function find(text: string, lo: number, hi: number, onMatch: (start: number, end
   const last = hi - 11;
   let i = lo;
   while (i <= last) {
-    if (text.charCodeAt(i + 5) - 0x30 >>> 0 > 9) {
+    if (!isDigit(text.charCodeAt(i + 5))) {
       i += 6;
       continue;
     }
     // The run of digits through i + 5: [a, b). It never starts before i (text[i - 1] is no digit, or text[i] is none).
     let a = i + 5;
-    while (a > lo && text.charCodeAt(a - 1) - 0x30 >>> 0 <= 9) a--;
+    while (a > lo && isDigit(text.charCodeAt(a - 1))) a--;
     let b = i + 6;
-    while (b < hi && text.charCodeAt(b) - 0x30 >>> 0 <= 9) b++;
+    while (b < hi && isDigit(text.charCodeAt(b))) b++;
     if (
       b - a === 6 &&
       a <= last &&
       CLASS[text.charCodeAt(b)]! & SIGN &&
-      CLASS[text.charCodeAt(a + 7)]! & DIGIT &&
-      CLASS[text.charCodeAt(a + 8)]! & DIGIT &&
-      CLASS[text.charCodeAt(a + 9)]! & DIGIT &&
+      isDigit(text.charCodeAt(a + 7)) &&
+      isDigit(text.charCodeAt(a + 8)) &&
+      isDigit(text.charCodeAt(a + 9)) &&
       CLASS[text.charCodeAt(a + 10)]! & CHECK &&
       !wordBefore(text, lo, a) &&
       !wordAt(text, a + 11, hi)
