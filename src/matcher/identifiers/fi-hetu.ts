@@ -113,8 +113,12 @@ function isDigit(c: number): boolean {
   return c - 0x30 >>> 0 <= 9;
 }
 
-/** [\p{L}\p{N}_], the guards' class, for one code point. */
-const WORD = /[\p{L}\p{N}_]/u;
+/**
+ * [\p{L}\p{N}_], the guards' class, for one code point, with the pattern's
+ * flags: under `i` a class matches what case-folds into it, which adds U+0345
+ * (a combining mark that folds to the letter U+03B9) to \p{L}.
+ */
+const WORD = /[\p{L}\p{N}_]/iu;
 
 /** Whether ASCII code unit `c` is a letter, digit or underscore. */
 function asciiWord(c: number): boolean {

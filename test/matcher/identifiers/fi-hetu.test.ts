@@ -156,6 +156,16 @@ describe('fi_hetu find (the hand-written search used while scanning)', () => {
     }
   });
 
+  it("its guards are the pattern's on every code unit (under the i flag U+0345 counts as a letter)", () => {
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const text of [`${ch}131052-308T`, `131052-308T${ch}`]) {
+        assert.deepEqual(fastMatches(text), regexMatches(text), `U+${c.toString(16)} in ${JSON.stringify(text)}`);
+      }
+    }
+    assert.deepEqual(fastMatches('\u0345131052-308T'), []);
+  });
+
   it('finds what the regex finds on known cases', () => {
     const text = '131052-308T 1131052-308T 010594Y9021,010516b902w x131052-308T 131052-308T1 0105940-9021 _131052-308T é131052-308T 131052\u2013308\u212a';
     assert.deepEqual(fastMatches(text), regexMatches(text));
