@@ -186,6 +186,14 @@ export class DiskTable implements FingerprintLookup {
     return strongFilterHas(this.#filter, this.#blocks, hi, lo);
   }
 
+  mayContainMany(hi: Uint32Array, lo: Uint32Array, n: number, out: Int32Array): number {
+    const filter = this.#filter;
+    const blocks = this.#blocks;
+    let k = 0;
+    for (let i = 0; i < n; i++) if (strongFilterHas(filter, blocks, hi[i]!, lo[i]!)) out[k++] = i;
+    return k;
+  }
+
   /**
    * `find` and `nextOf` for many keys with far fewer reads: the keys' buckets
    * in file order, neighbouring buckets' low halves in one read, then the high

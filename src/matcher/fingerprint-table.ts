@@ -263,6 +263,12 @@ export interface FingerprintLookup {
   /** False when the key is certainly absent (the table's filter); a cheap test before `findMany`. */
   mayContain(hi: number, lo: number): boolean;
   /**
+   * `mayContain` for the first n keys of hi and lo: writes the indexes of the
+   * keys it holds true for, ascending, into `out` and returns how many. One
+   * tight loop lets the processor overlap the filter's cache misses.
+   */
+  mayContainMany(hi: Uint32Array, lo: Uint32Array, n: number, out: Int32Array): number;
+  /**
    * Looks up the first n keys of hi and lo together and calls `onEntry` with
    * every entry of every key found and the key's index (a key given twice,
    * twice), in no promised order: what `find` and `nextOf` give key by key,
@@ -370,6 +376,14 @@ export class FingerprintTable implements FingerprintLookup {
   /** False when the filter proves the key absent; always true for a table without a filter. */
   mayContain(hi: number, lo: number): boolean {
     return this.#blocks === 0 || filterHas(this.#filter, this.#blocks, hi, lo);
+  }
+
+  mayContainMany(hi: Uint32Array, lo: Uint32Array, n: number, out: Int32Array): number {
+    const filter = this.#filter;
+    const blocks = this.#blocks;
+    let k = 0;
+    for (let i = 0; i < n; i++) if (blocks === 0 || filterHas(filter, blocks, hi[i]!, lo[i]!)) out[k++] = i;
+    return k;
   }
 
   /** Next entry with the same key as entry `i`, or -1. */

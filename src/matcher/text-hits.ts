@@ -1,10 +1,13 @@
 /**
- * One document's text fingerprints found in one organization's table. Keys
- * that pass the table's filter are looked up PENDING_MAX at a time
- * (`findMany`), and the enrolled documents of the entries found are read in
- * one pass at the end: for a table left in the bundle file each lookup one at
- * a time was two or three system calls, and a scanned note with excerpts of
- * enrolled ones thousands of them (docs/performance.md).
+ * One document's text fingerprints found in one organization's table. The
+ * fingerprints are gathered SIFT_MAX at a time and tested against the table's
+ * filter in one loop (`mayContainMany`): tested one by one as the winnower
+ * reported them, each test waited for its own cache miss. Keys that pass are
+ * looked up PENDING_MAX at a time (`findMany`), and the enrolled documents of
+ * the entries found are read in one pass at the end: for a table left in the
+ * bundle file each lookup one at a time was two or three system calls, and a
+ * scanned note with excerpts of enrolled ones thousands of them
+ * (docs/performance.md).
  *
  * Only keyed fingerprints are held, never text.
  */
@@ -12,6 +15,8 @@ import type { FingerprintLookup } from './fingerprint-table.js';
 
 /** Keys held before a lookup (64 KiB of halves at most). */
 const PENDING_MAX = 8192;
+/** Fingerprints gathered before the filter tests them (64 KiB of halves, and 32 KiB of indexes, at most). */
+const SIFT_MAX = 8192;
 
 export class TextHits {
   readonly #table: FingerprintLookup;
@@ -28,19 +33,41 @@ export class TextHits {
     if (was === undefined || at < was) this.#entries.set(e, at);
   };
 
+  /** Fingerprints not yet tested against the filter, and scratch for the indexes of those that pass. */
+  #siftHi = new Uint32Array(0);
+  #siftLo = new Uint32Array(0);
+  #passed = new Int32Array(0);
+  #m = 0;
+
   constructor(table: FingerprintLookup) {
     this.#table = table;
   }
 
   /** A text fingerprint of the document. */
   add(hi: number, lo: number): void {
-    if (!this.#table.mayContain(hi, lo)) return;
-    if (this.#n === this.#hi.length) {
-      if (this.#n === PENDING_MAX) this.#flush();
-      else this.#grow();
+    if (this.#m === this.#siftHi.length) {
+      if (this.#m === SIFT_MAX) this.#sift();
+      else this.#growSift();
     }
-    this.#hi[this.#n] = hi;
-    this.#lo[this.#n++] = lo;
+    this.#siftHi[this.#m] = hi;
+    this.#siftLo[this.#m++] = lo;
+  }
+
+  /** Moves the gathered fingerprints that pass the filter to the pending keys, in order. */
+  #sift(): void {
+    const m = this.#m;
+    if (m === 0) return;
+    this.#m = 0;
+    const k = this.#table.mayContainMany(this.#siftHi, this.#siftLo, m, this.#passed);
+    for (let j = 0; j < k; j++) {
+      const i = this.#passed[j]!;
+      if (this.#n === this.#hi.length) {
+        if (this.#n === PENDING_MAX) this.#flush();
+        else this.#grow();
+      }
+      this.#hi[this.#n] = this.#siftHi[i]!;
+      this.#lo[this.#n++] = this.#siftLo[i]!;
+    }
   }
 
   /**
@@ -49,6 +76,7 @@ export class TextHits {
    * them (as looking each fingerprint up in turn gave).
    */
   perDocument(): Map<number, number> {
+    this.#sift();
     this.#flush();
     const n = this.#entries.size;
     const out = new Map<number, number>();
@@ -67,6 +95,18 @@ export class TextHits {
     this.#table.findMany(this.#hi, this.#lo, this.#n, this.#onEntry);
     this.#added += this.#n;
     this.#n = 0;
+  }
+
+  /** Starts small, as the pending keys do (#grow). */
+  #growSift(): void {
+    const size = Math.min(SIFT_MAX, Math.max(64, 2 * this.#siftHi.length));
+    const hi = new Uint32Array(size);
+    const lo = new Uint32Array(size);
+    hi.set(this.#siftHi);
+    lo.set(this.#siftLo);
+    this.#siftHi = hi;
+    this.#siftLo = lo;
+    this.#passed = new Int32Array(size);
   }
 
   /** Starts small: a document with no fingerprint near the table's keys allocates nothing. */

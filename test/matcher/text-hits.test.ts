@@ -50,6 +50,14 @@ test('documents, counts and order as one lookup at a time, in memory and from th
           const keys = [...some];
           for (let i = 0; i < filler; i++) keys.splice((i * 31) % (keys.length + 1), 0, keyOf((i * 104_729) % n));
           const want = oneByOne(memory, keys);
+          // The filter tested many keys at once answers as it does key by key (and passes a key, not all of them).
+          const khi = Uint32Array.from(keys, ([h]) => h);
+          const klo = Uint32Array.from(keys, ([, l]) => l);
+          for (const table of [disk, memory]) {
+            const passed = new Int32Array(keys.length);
+            const k = table.mayContainMany(khi, klo, keys.length, passed);
+            assert.deepEqual([...passed.subarray(0, k)], keys.flatMap(([h, l], i) => (table.mayContain(h, l) ? [i] : [])));
+          }
           for (const table of [disk, memory]) {
             const hits = new TextHits(table);
             for (const [h, l] of keys) hits.add(h, l);
