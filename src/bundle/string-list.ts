@@ -8,6 +8,7 @@
  */
 import { readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
+import { doubled } from '../matcher/growable.js';
 
 /** What the matcher needs of a list of strings; a plain array is one too. */
 export interface StringList {
@@ -110,11 +111,7 @@ export class JsonStringList implements StringList {
           }
         }
         // Room for this start and the closing bracket's.
-        if (count + 2 > starts.length) {
-          const grown = new Uint32Array(starts.length * 2);
-          grown.set(starts);
-          starts = grown;
-        }
+        if (count + 2 > starts.length) starts = doubled(starts);
         starts[count++] = start;
         skipSpace();
         if (json[i] === COMMA) {

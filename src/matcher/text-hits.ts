@@ -99,24 +99,21 @@ export class TextHits {
 
   /** Starts small, as the pending keys do (#grow). */
   #growSift(): void {
-    const size = Math.min(SIFT_MAX, Math.max(64, 2 * this.#siftHi.length));
-    const hi = new Uint32Array(size);
-    const lo = new Uint32Array(size);
-    hi.set(this.#siftHi);
-    lo.set(this.#siftLo);
-    this.#siftHi = hi;
-    this.#siftLo = lo;
-    this.#passed = new Int32Array(size);
+    this.#siftHi = grown(this.#siftHi, SIFT_MAX);
+    this.#siftLo = grown(this.#siftLo, SIFT_MAX);
+    this.#passed = new Int32Array(this.#siftHi.length);
   }
 
   /** Starts small: a document with no fingerprint near the table's keys allocates nothing. */
   #grow(): void {
-    const size = Math.min(PENDING_MAX, Math.max(64, 2 * this.#hi.length));
-    const hi = new Uint32Array(size);
-    const lo = new Uint32Array(size);
-    hi.set(this.#hi);
-    lo.set(this.#lo);
-    this.#hi = hi;
-    this.#lo = lo;
+    this.#hi = grown(this.#hi, PENDING_MAX);
+    this.#lo = grown(this.#lo, PENDING_MAX);
   }
+}
+
+/** A copy of `a` with room for twice as many (at least 64, at most `max`). */
+function grown(a: Uint32Array<ArrayBuffer>, max: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(Math.min(max, Math.max(64, 2 * a.length)));
+  b.set(a);
+  return b;
 }

@@ -51,9 +51,13 @@ const NUMERIC_FULL = new RegExp(`^${NUMERIC}$`, 'u');
 const DAY_MONTH_FULL = new RegExp(`^${DAY_MONTH}$`, 'u');
 const MONTH_DAY_FULL = new RegExp(`^${MONTH_DAY}$`, 'u');
 
+/** Whether a date is one normalize accepts: a real day in the years 1800-2199. */
+function accepted(year: number, month: number, day: number): boolean {
+  return year >= 1800 && year <= 2199 && isValidDate(year, month, day);
+}
+
 function build(year: number, month: number, day: number): string | null {
-  if (year < 1800 || year > 2199 || !isValidDate(year, month, day)) return null;
-  return isoDate(year, month, day);
+  return accepted(year, month, day) ? isoDate(year, month, day) : null;
 }
 
 function normalize(raw: string, options: NormalizeOptions = {}): string | null {
@@ -130,7 +134,7 @@ function scanNumber(text: string, start: number, end: number, options: Normalize
   } else {
     return -1;
   }
-  return build(year, month, day) === null ? 0 : year * 10000 + month * 100 + day;
+  return accepted(year, month, day) ? year * 10000 + month * 100 + day : 0;
 }
 
 function canonicalOfNumber(n: number): string {
