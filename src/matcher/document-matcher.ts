@@ -13,6 +13,7 @@ import { globalRegExp, scanMatches } from './pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
 import { CandidateBatch } from './candidate-batch.js';
 import { FP_MISSING, FP_NONE, FpCache } from './fp-cache.js';
+import { isNumbered, keyNumbers } from './number-fps.js';
 import { doubled } from './growable.js';
 import { maxSeverity, type Confidence, type Finding, type FindingSource, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
@@ -658,19 +659,47 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
   }
 }
 
+/** Per organization and field, the fingerprints of a numbered type's numbers (see number-fps.ts), made at the field's first corroboration in this thread. */
+const numberedTables = new WeakMap<OrgIndex, Map<number, Uint32Array>>();
+
+function numberedFps(org: OrgIndex, fi: number): Uint32Array | null {
+  const f = org.fields[fi]!;
+  if (!isNumbered(f.impl)) return null;
+  let tables = numberedTables.get(org);
+  if (tables === undefined) {
+    tables = new Map();
+    numberedTables.set(org, tables);
+  }
+  let table = tables.get(fi);
+  if (table === undefined) {
+    table = keyNumbers(org.hasher, f.label, f.impl);
+    tables.set(fi, table);
+  }
+  return table;
+}
+
 /**
- * Fills windowFps with field `f`'s keyed fingerprints in `window`. Candidates
- * of a pattern field (dates) repeat across rows; their fingerprints, or that
- * they have none, are kept per document, by the type's `scanNumber` when it
- * has one for the candidate, else by the candidate as written.
+ * Fills windowFps with field `fi`'s keyed fingerprints in `window`. A
+ * numbered type's candidate (a date in its commonest spellings) finds its
+ * fingerprint in the field's table of all numbers. Other candidates of a
+ * pattern field repeat across rows too; their fingerprints, or that they have
+ * none, are kept per document, by the type's `scanNumber` when it has one for
+ * the candidate, else by the candidate as written.
  */
-function collectWindowFps(org: OrgIndex, f: OrgIndex['fields'][number], window: string, cache: FpCache): void {
+function collectWindowFps(org: OrgIndex, fi: number, window: string, cache: FpCache): void {
+  const f = org.fields[fi]!;
   const opts = { region: f.region };
   if (f.impl.pattern) {
     const { scanNumber, canonicalOfNumber } = f.impl;
+    const numbered = numberedFps(org, fi);
     scanMatches(fieldPattern(f.impl.pattern), f.impl, window, (start, end) => {
       // A number stands for one canonical form (0: none), so it keys the cache as well as the text would.
       const num = scanNumber && canonicalOfNumber ? scanNumber(window, start, end, opts) : -1;
+      if (num === 0) return;
+      if (num > 0 && numbered !== null) {
+        pushWindowFp(numbered[f.impl.numberIndex!(num)]!);
+        return;
+      }
       const key = num >= 0 ? num : window.slice(start, end);
       let slot = cache.get(key);
       if (slot === FP_MISSING) {
@@ -737,7 +766,7 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
         cache = new FpCache(FIELD_CACHE_ENTRIES);
         st.fieldFps.set(fi, cache);
       }
-      collectWindowFps(org, f, window, cache);
+      collectWindowFps(org, fi, window, cache);
     }
     let total = 0;
     let matched = 0;

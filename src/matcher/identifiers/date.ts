@@ -141,6 +141,25 @@ function canonicalOfNumber(n: number): string {
   return isoDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
 }
 
+/** Years `accepted` allows, from the first: 1800-2199. */
+const FIRST_YEAR = 1800;
+const YEARS = 400;
+
+/** A slot for every (year, month, day 1-31): the index of the number YYYYMMDD. */
+function numberIndex(n: number): number {
+  const year = Math.floor(n / 10000);
+  const month = Math.floor(n / 100) % 100;
+  return ((year - FIRST_YEAR) * 12 + month - 1) * 31 + (n % 100) - 1;
+}
+
+/** The number of a slot, 0 for a day that does not exist (31 April). */
+function numberAt(index: number): number {
+  const day = (index % 31) + 1;
+  const month = (Math.floor(index / 31) % 12) + 1;
+  const year = FIRST_YEAR + Math.floor(index / 372);
+  return accepted(year, month, day) ? year * 10000 + month * 100 + day : 0;
+}
+
 /** Calendar date. */
 export const date: IdentifierType = {
   name: 'date',
@@ -148,4 +167,7 @@ export const date: IdentifierType = {
   normalize,
   scanNumber,
   canonicalOfNumber,
+  numberSlots: YEARS * 372,
+  numberIndex,
+  numberAt,
 };

@@ -66,6 +66,16 @@ export interface IdentifierType {
   /** The canonical form a positive `scanNumber` stands for. */
   canonicalOfNumber?(n: number): string;
   /**
+   * Optional, with `scanNumber`: every positive number `scanNumber` can give
+   * has an index in 0..numberSlots-1 (`numberIndex`), and `numberAt` gives the
+   * number of an index (0 for an index no number has). A scan can then key
+   * all of them ahead in one array, whose content depends on the key alone,
+   * not on what was scanned.
+   */
+  numberSlots?: number;
+  numberIndex?(n: number): number;
+  numberAt?(index: number): number;
+  /**
    * A literal every match contains, with how far a match can reach before and
    * after it. Scanners then run `pattern` only around occurrences of the
    * literal instead of over the whole text (e-mail: '@').

@@ -118,3 +118,35 @@ describe('date scanNumber (the cache key used while scanning)', () => {
     }), FC);
   });
 });
+
+describe('date number slots (every number scanNumber gives, keyed ahead by the matcher)', () => {
+  const { numberSlots, numberIndex, numberAt, canonicalOfNumber } = date as Required<typeof date>;
+
+  it('has a slot for each of the 146,097 days of 1800-2199 and none for a day that does not exist', () => {
+    let days = 0;
+    for (let i = 0; i < numberSlots; i++) {
+      const n = numberAt(i);
+      if (n === 0) continue;
+      days++;
+      assert.equal(numberIndex(n), i, String(n));
+      const iso = canonicalOfNumber(n);
+      assert.equal(date.normalize(iso), iso);
+    }
+    // Four hundred Gregorian years are 146,097 days.
+    assert.equal(days, 146_097);
+    assert.equal(numberAt(numberIndex(19000229)), 0);
+    assert.equal(numberAt(numberIndex(20000229)), 20000229);
+  });
+
+  it('property: every positive scanNumber lies in a slot that gives it back', () => {
+    const day = fc.date({ min: new Date('1800-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true });
+    fc.assert(fc.property(day, fc.constantFrom('iso', 'dmy', 'mdy'), (d, form) => {
+      const [y, m, dd] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+      const raw = form === 'iso' ? `${y}-${m}-${dd}` : form === 'dmy' ? `${dd}.${m}.${y}` : `${m}/${dd}/${y}`;
+      const n = date.scanNumber!(raw, 0, raw.length, { region: form === 'mdy' ? 'US' : 'FI' });
+      const i = numberIndex(n);
+      assert.ok(i >= 0 && i < numberSlots, raw);
+      assert.equal(numberAt(i), n, raw);
+    }), FC);
+  });
+});
