@@ -57,6 +57,7 @@ export class IdentifierHasher {
    * batches: the label is written once and nothing is allocated.
    */
   hashKeys(prefix: Uint8Array, bytes: Uint8Array, at: Int32Array, len: Int32Array, count: number, hi: Uint32Array, lo: Uint32Array): void {
+    if (this.#sip.hashKeysInto(prefix, bytes, at, len, count, hi, lo)) return;
     const buf = SIP_SCRATCH;
     const p = prefix.length;
     for (let o = 0; o < p; o++) buf[o] = prefix[o]!;

@@ -264,6 +264,95 @@ function sipBytesKernelSpec(): KernelSpec {
   return { fn: 'sipBytes', params: [I32, I32, I32, I32, I32], results: [], locals: LOCALS, body, pages: 1 };
 }
 
+/**
+ * Memory of the keys kernel: the message is built at 0 (the prefix, then one
+ * key at a time), the prefix length at PLEN_AT, then per key its offset in the
+ * key region and its length, its hash, and the key region itself. Every
+ * message is at most MANY_MAX_PREFIX + MANY_MAX_KEY bytes; the kernel copies and
+ * loads whole 8-byte words, so it reads and writes up to 7 bytes past a
+ * message or key (kept inside the regions by their slack).
+ */
+export const MANY_MAX_PREFIX = 64;
+export const MANY_MAX_KEY = 256;
+const PLEN_AT = 512;
+const MANY_CHUNK = 2048;
+const MANY_AT = 1024;
+const MANY_LEN = MANY_AT + 4 * MANY_CHUNK;
+const MANY_OUT = MANY_LEN + 4 * MANY_CHUNK;
+const MANY_KEYS = MANY_OUT + 8 * MANY_CHUNK;
+/** Bytes of the key region: two pages, less 16 bytes of slack for the 8-byte loads. */
+const MANY_KEY_BYTES = 2 * 65536 - MANY_KEYS - 16;
+
+/**
+ * `sipMany(n, k0l, k0h, k1l, k1h)`: for each j < n, SipHash-2-4 of the prefix
+ * (its length at PLEN_AT) followed by the key at MANY_KEYS + at[j] of length
+ * len[j], stored at MANY_OUT + 8j. One call hashes a whole batch of scan keys.
+ */
+function sipManyKernelSpec(): KernelSpec {
+  const N = COUNT;
+  // i32 locals after the shared ones: key index, key offset, key length, copy offset, message length, prefix length.
+  const [J, A, L, O, T, PLEN] = [13, 14, 15, 16, 17, 18] as const;
+  const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
+  const body = [
+    ...keys(),
+    ...i32(0), op.i32Load, ...memarg(2, PLEN_AT), ...set(PLEN),
+    op.block, VOID, op.loop, VOID,
+    ...get(J), ...get(N), op.i32GeU, op.brIf, 1,
+    ...get(J), ...i32(2), op.i32Shl, op.i32Load, ...memarg(2, MANY_AT), ...set(A),
+    ...get(J), ...i32(2), op.i32Shl, op.i32Load, ...memarg(2, MANY_LEN), ...set(L),
+    // The key after the prefix, a word at a time.
+    ...i32(0), ...set(O),
+    op.block, VOID, op.loop, VOID,
+    ...get(O), ...get(L), op.i32GeU, op.brIf, 1,
+    ...get(PLEN), ...get(O), op.i32Add,
+    ...get(A), ...get(O), op.i32Add, op.i64Load, ...memarg(0, MANY_KEYS),
+    op.i64Store, ...memarg(0),
+    ...get(O), ...i32(8), op.i32Add, ...set(O),
+    op.br, 0, op.end, op.end,
+    ...get(PLEN), ...get(L), op.i32Add, ...set(T),
+    // SipHash-2-4 of memory[0, T), as sipBytes.
+    ...start(),
+    ...i32(0), ...set(I),
+    op.block, VOID, op.loop, VOID,
+    ...get(I), ...get(T), ...i32(-8), op.i32And, op.i32GeU, op.brIf, 1,
+    ...get(I), op.i64Load, ...memarg(0), ...set(M),
+    ...compress(),
+    ...get(I), ...i32(8), op.i32Add, ...set(I),
+    op.br, 0, op.end, op.end,
+    ...get(I), op.i64Load, ...memarg(0),
+    ...const64(1n), ...get(T), ...i32(7), op.i32And, ...i32(3), op.i32Shl, op.i64ExtendI32U, op.i64Shl,
+    ...const64(1n), op.i64Sub, op.i64And,
+    ...get(T), op.i64ExtendI32U, ...const64(0xffn), op.i64And, ...const64(56n), op.i64Shl, op.i64Or, ...set(M),
+    ...compress(),
+    ...get(J), ...i32(3), op.i32Shl, ...finish(), op.i64Store, ...memarg(3, MANY_OUT),
+    ...get(J), ...i32(1), op.i32Add, ...set(J),
+    op.br, 0, op.end, op.end,
+  ];
+  return { fn: 'sipMany', params: [I32, I32, I32, I32, I32], results: [], locals: [...LOCALS, [6, I32]], body, pages: 2 };
+}
+
+/** Null without WebAssembly; `hashKeysInto` then declines. */
+const manyKernel = (() => {
+  const instance = instantiateKernel<(n: number, k0l: number, k0h: number, k1l: number, k1h: number) => void>(sipManyKernelSpec());
+  if (!instance) return null;
+  const { memory } = instance;
+  return {
+    sip: instance.fn,
+    bytes: new Uint8Array(memory),
+    ints: new Int32Array(memory),
+    out: new Uint32Array(memory, MANY_OUT, 2 * MANY_CHUNK),
+  };
+})();
+
+/** Non-zero bytes left in the keys kernel's message and key regions (for the test that they are wiped); 0 without WebAssembly. */
+export function keysKernelResidue(): number {
+  if (manyKernel === null) return 0;
+  let n = 0;
+  for (let i = 0; i < PLEN_AT; i++) if (manyKernel.bytes[i] !== 0) n++;
+  for (let i = MANY_KEYS; i < manyKernel.bytes.length; i++) if (manyKernel.bytes[i] !== 0) n++;
+  return n;
+}
+
 /** Null without WebAssembly; `hashScratchInto` then runs the JavaScript code. */
 const bytesKernel = (() => {
   const instance = instantiateKernel<(len: number, k0l: number, k0h: number, k1l: number, k1h: number) => void>(sipBytesKernelSpec());
@@ -345,6 +434,64 @@ export class SipHash {
       kernel.sip(n, this.k0l, this.k0h, this.k1l, this.k1h);
       words.set(scratch.subarray(0, 2 * n), 2 * from);
     }
+  }
+
+  /**
+   * SipHash-2-4 of `prefix` followed by key i, the bytes[at[i], at[i] + len[i]),
+   * for each i < count, into hi[i] and lo[i]: one WebAssembly call per chunk of
+   * keys instead of one per key, and no JavaScript loop over their bytes.
+   * Returns false, having done nothing, without WebAssembly or for a prefix
+   * over MANY_MAX_PREFIX bytes; a key over MANY_MAX_KEY bytes goes through
+   * `hashBytesInto`. The kernel's memory is wiped before returning.
+   */
+  hashKeysInto(prefix: Uint8Array, bytes: Uint8Array, at: Int32Array, len: Int32Array, count: number, hi: Uint32Array, lo: Uint32Array): boolean {
+    const many = manyKernel;
+    if (many === null || prefix.length > MANY_MAX_PREFIX) return false;
+    const p = prefix.length;
+    many.bytes.set(prefix, 0);
+    many.ints[PLEN_AT >> 2] = p;
+    let wipe = 0;
+    try {
+      for (let i = 0; i < count; ) {
+        if (len[i]! > MANY_MAX_KEY) {
+          const message = new Uint8Array(p + len[i]!);
+          message.set(prefix);
+          message.set(bytes.subarray(at[i]!, at[i]! + len[i]!), p);
+          this.hashBytesInto(message, message.length, this.out);
+          message.fill(0);
+          hi[i] = this.out[0]!;
+          lo[i] = this.out[1]!;
+          i++;
+          continue;
+        }
+        // A chunk: the keys from i whose bytes lie in one span that fits the key region.
+        const from = at[i]!;
+        let to = from;
+        let j = i;
+        for (; j < count && j - i < MANY_CHUNK; j++) {
+          const a = at[j]!;
+          const n = len[j]!;
+          if (n > MANY_MAX_KEY || a < from || a + n - from > MANY_KEY_BYTES) break;
+          many.ints[(MANY_AT >> 2) + j - i] = a - from;
+          many.ints[(MANY_LEN >> 2) + j - i] = n;
+          if (a + n > to) to = a + n;
+        }
+        many.bytes.set(bytes.subarray(from, to), MANY_KEYS);
+        if (to - from > wipe) wipe = to - from;
+        many.sip(j - i, this.k0l, this.k0h, this.k1l, this.k1h);
+        const out = many.out;
+        for (let k = i; k < j; k++) {
+          lo[k] = out[2 * (k - i)]!;
+          hi[k] = out[2 * (k - i) + 1]!;
+        }
+        i = j;
+      }
+    } finally {
+      // The keys are identifiers from scanned text: none may linger in the kernel's memory.
+      many.bytes.fill(0, 0, PLEN_AT);
+      many.bytes.fill(0, MANY_KEYS, MANY_KEYS + wipe + 8);
+    }
+    return true;
   }
 
   /** Hashes an arbitrary byte string. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { SCRATCH_BYTES, SIP_SCRATCH, SipHash } from '../../src/matcher/siphash.js';
+import { keysKernelResidue, MANY_MAX_KEY, MANY_MAX_PREFIX, SCRATCH_BYTES, SIP_SCRATCH, SipHash } from '../../src/matcher/siphash.js';
 import { hasCode } from '../../src/errors.js';
 
 /**
@@ -214,4 +214,51 @@ test('hashScratchInto (the WebAssembly path for identifiers) equals hashBytes fo
     }),
     { seed: 5, numRuns: 400 },
   );
+});
+
+test('property: hashKeysInto hashes prefix + key as hashBytes does, for keys in any order and across chunks, long keys included, and wipes its memory', () => {
+  const sip = new SipHash(Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i));
+  const keyBytes = fc.oneof(
+    { weight: 8, arbitrary: fc.uint8Array({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: MANY_MAX_KEY - 2, maxLength: MANY_MAX_KEY + 2 }) },
+  );
+  const run = (prefix: Uint8Array, keys: Uint8Array[], order: number[], gap: number): void => {
+    // Keys laid out in `order`, gap bytes apart, so that `at` need not ascend.
+    const bytes = new Uint8Array(keys.reduce((n, k) => n + k.length + gap, gap)).fill(0x5a);
+    const at = new Int32Array(keys.length);
+    const len = new Int32Array(keys.length);
+    let o = gap;
+    for (const i of order) {
+      bytes.set(keys[i]!, o);
+      at[i] = o;
+      len[i] = keys[i]!.length;
+      o += keys[i]!.length + gap;
+    }
+    const hi = new Uint32Array(keys.length);
+    const lo = new Uint32Array(keys.length);
+    const done = sip.hashKeysInto(prefix, bytes, at, len, keys.length, hi, lo);
+    if (prefix.length > MANY_MAX_PREFIX) {
+      assert.equal(done, false);
+      return;
+    }
+    keys.forEach((k, i) => {
+      const message = new Uint8Array(prefix.length + k.length);
+      message.set(prefix);
+      message.set(k, prefix.length);
+      assert.deepEqual([hi[i], lo[i]], sip.hashBytes(message), `key ${i} of ${keys.length}`);
+    });
+    assert.equal(keysKernelResidue(), 0);
+  };
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: MANY_MAX_PREFIX + 2 }), fc.array(keyBytes, { maxLength: 30 }), fc.nat({ max: 9 }), fc.boolean(), (prefix, keys, gap, shuffled) => {
+      const order = keys.map((_, i) => i);
+      if (shuffled) order.reverse();
+      run(prefix, keys, order, gap);
+    }),
+    { seed: 21, numRuns: 400 },
+  );
+  // Past one chunk's count (2,048 keys) and its key region (about 96 KiB).
+  const many = Array.from({ length: 5000 }, (_, i) => Uint8Array.from({ length: 10 + (i % 40) }, (_, j) => (i * 31 + j) & 0xff));
+  run(new TextEncoder().encode('fi_hetu\u0000'), many, many.map((_, i) => i), 0);
+  run(new TextEncoder().encode('email\u0000'), many, many.map((_, i) => i), 3);
 });
