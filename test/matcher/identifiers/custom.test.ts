@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { hasCode, LeakwatchError } from '../../../src/errors.js';
-import { compileCustomPattern } from '../../../src/matcher/identifiers/custom.js';
+import { compileCustomPattern, requiredPrefix } from '../../../src/matcher/identifiers/custom.js';
 import { boundedPatternSource, MAX_CANDIDATE_LENGTH } from '../../../src/matcher/identifiers/pattern-safety.js';
-import { candidates, embeddings, found } from './helpers.js';
+import { globalRegExp, scanMatches } from '../../../src/matcher/pattern-scan.js';
+import { candidates, embeddings, FC, found } from './helpers.js';
 
 function rejection(source: string): LeakwatchError {
   try {
@@ -115,5 +117,76 @@ describe('compileCustomPattern: timing safety', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       assert.ok(ms < 2000, `${p} took ${ms.toFixed(0)} ms`);
     }
+  });
+});
+
+describe('compileCustomPattern: the search by literal prefix', () => {
+  it('reads the literal every match starts with, conservatively', () => {
+    const cases: Array<[string, string | null]> = [
+      ['VA-\\d{6}', 'VA-'],
+      ['MRN\\d+', 'MRN'],
+      ['MRN-2024/\\d{5}', 'MRN-2024/'],
+      ['V\\-A\\.\\d', 'V-A.'],
+      ['VAX?-\\d{3}', 'VA'],
+      ['VA?-\\d{3}', null],
+      ['VAB*\\d', 'VA'],
+      ['VAB+\\d', 'VA'],
+      ['VAB{2}\\d', 'VA'],
+      ['VA(?:-|_)\\d', null],
+      ['VA-\\d{3}|XY\\d{3}', null],
+      ['[A-Z]{2}\\d{6,8}', null],
+      ['(VA)-\\d{6}', null],
+      ['\\d{4}/\\d{2}', null],
+      ['P-?\\d{5}', null],
+      ['.VA\\d', null],
+      ['\\bVA\\d', null],
+      ['VA\\d\\d', 'VA'],
+      ['Ä\\d{3}', null],
+    ];
+    for (const [source, prefix] of cases) assert.equal(requiredPrefix(boundedPatternSource(source)), prefix, source);
+  });
+
+  it('uses it only for patterns that have one', () => {
+    assert.ok(compileCustomPattern('VA-\\d{6}').find);
+    assert.equal(compileCustomPattern('[A-Z]{2}\\d{6,8}').find, undefined);
+  });
+
+  // Patterns with a literal start (some whose last literal character is optional or repeated, one with an
+  // alternation), and text made of their pieces, guards and separators.
+  const patterns = ['VA-\\d{6}', 'MRN\\d+', 'VAX?-\\d{2,3}', 'VA?-\\d{3}', 'AB{1,3}\\d', 'VA-\\d{3}|XY\\d{2}', 'AA\\d{2}', 'VA-\\d{3}(-\\d)?', 'AB\\w{0,4}'];
+  const pieces = fc.constantFrom('VA', 'VA-', 'V', '-', 'A', 'AA', 'B', 'M', 'MRN', 'X', 'XY', 'a', '_', '1', '12', '123', '123456', '7', ' ', ',', '\n', 'é', '\u0000');
+  const text = fc.array(pieces, { maxLength: 40 }).map((a) => a.join(''));
+  const byRegex = (pattern: RegExp, t: string, lo: number, hi: number): [number, number][] => {
+    const out: [number, number][] = [];
+    scanMatches(globalRegExp(pattern), {}, t.slice(lo, hi), (s, e) => out.push([lo + s, lo + e]));
+    return out;
+  };
+
+  it('finds exactly what the regex finds, in the whole text and in regions of it', () => {
+    const types = patterns.map((p) => compileCustomPattern(p));
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (t, a, b) => {
+        const lo = a % (t.length + 1);
+        const hi = lo + (b % (t.length - lo + 1));
+        for (const [k, type] of types.entries()) {
+          const regions: Array<[number, number]> = [[0, t.length], [lo, hi]];
+          for (const [from, to] of regions) {
+            const out: [number, number][] = [];
+            (type.find ?? ((s, l, h, on) => scanMatches(globalRegExp(type.pattern!), {}, s.slice(l, h), (x, y) => on(l + x, l + y))))(t, from, to, (s, e) => out.push([s, e]));
+            assert.deepEqual(out, byRegex(type.pattern!, t, from, to), `${patterns[k]} in ${JSON.stringify(t)} [${from}, ${to})`);
+          }
+        }
+      }),
+      { ...FC, numRuns: 2000 },
+    );
+  });
+
+  it('is what scanning uses, with the same values as before', () => {
+    const type = compileCustomPattern('VA-\\d{6}');
+    const t = 'VA-123456 xVA-123456 VA-1234567 VA-12345 (VA-654321);VA-000001_ VA-VA-111111';
+    const out: string[] = [];
+    scanMatches(type.pattern!, type, t, (s, e) => out.push(t.slice(s, e)));
+    assert.deepEqual(out, ['VA-123456', 'VA-654321', 'VA-111111']);
+    assert.deepEqual(out, candidates(type, t));
   });
 });
