@@ -8,9 +8,9 @@
 export const op = {
   block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Load: 0x28, i64Load: 0x29, i32Load16U: 0x2f, i32Store: 0x36, i64Store: 0x37, i32Store16: 0x3b,
+  i32Load: 0x28, i32Load8U: 0x2d, i64Load: 0x29, i32Load16U: 0x2f, i32Store: 0x36, i64Store: 0x37, i32Store16: 0x3b,
   i32Const: 0x41, i64Const: 0x42,
-  i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32LtU: 0x49, i32GtS: 0x4a, i32GtU: 0x4b, i32GeS: 0x4e, i32GeU: 0x4f,
+  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32LtU: 0x49, i32GtS: 0x4a, i32GtU: 0x4b, i32LeS: 0x4c, i32GeS: 0x4e, i32GeU: 0x4f,
   i64LtU: 0x54, i64LeU: 0x58, i64GeU: 0x5a,
   i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
   i64Add: 0x7c, i64Sub: 0x7d, i64And: 0x83, i64Or: 0x84, i64Xor: 0x85, i64Shl: 0x86, i64Rotl: 0x89, i64ExtendI32U: 0xad,
@@ -97,16 +97,21 @@ function assembleKernel(spec: KernelSpec): Uint8Array {
 /** The part of the WebAssembly API used here (this project's TypeScript libs do not declare it). */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> & { memory: { buffer: ArrayBuffer } } };
+  Instance: new (module: object) => { exports: Record<string, unknown> & { memory: { buffer: ArrayBuffer; grow(pages: number): number } } };
 }
 
 /**
  * Instantiates a kernel assembled by `assembleKernel`; null where WebAssembly
  * is unavailable (node --jitless), so callers keep a JavaScript fallback.
  */
-export function instantiateKernel<F>(spec: KernelSpec): { fn: F; memory: ArrayBuffer } | null {
+export function instantiateKernel<F>(spec: KernelSpec): { fn: F; memory: ArrayBuffer; grow: (pages: number) => ArrayBuffer } | null {
   const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (wasm === undefined) return null;
   const { exports } = new wasm.Instance(new wasm.Module(assembleKernel(spec)));
-  return { fn: exports[spec.fn] as F, memory: exports.memory.buffer };
+  // Growing detaches the old buffer: callers make their views again from the one returned.
+  const grow = (pages: number): ArrayBuffer => {
+    exports.memory.grow(pages);
+    return exports.memory.buffer;
+  };
+  return { fn: exports[spec.fn] as F, memory: exports.memory.buffer, grow };
 }

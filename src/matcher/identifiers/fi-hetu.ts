@@ -18,6 +18,7 @@
  */
 import { isValidDate } from './calendar.js';
 import { cleanInput, DASH_CLASS, LEFT_WORD, RIGHT_WORD } from './lexical.js';
+import { HETU_AFTER_UNDECIDED, HETU_BEFORE_UNDECIDED, HETU_OFFSET_MASK, hetuKernelFind } from './hetu-kernel.js';
 import type { IdentifierType } from './types.js';
 
 /** Check-character alphabet: 0-9 and letters without G I O Q Z. */
@@ -152,7 +153,7 @@ function wordAt(text: string, i: number, hi: number): boolean {
  * of a text is passed six characters at a time. Property-tested against the
  * regex.
  */
-function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
+export function jsFind(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
   const last = hi - 11;
   let i = lo;
   while (i <= last) {
@@ -183,6 +184,24 @@ function find(text: string, lo: number, hi: number, onMatch: (start: number, end
       i = b + 1;
     }
   }
+}
+
+/**
+ * The pattern's matches in text[lo, hi) by the WebAssembly loop of
+ * hetu-kernel.ts (same matches as `jsFind`, property-tested; it asks
+ * `wordBefore` and `wordAt` about guards outside ASCII), or by `jsFind` where
+ * the kernel is unavailable.
+ */
+function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
+  const done =
+    hi - lo >= 11 &&
+    hetuKernelFind(text, lo, hi, (flagged) => {
+      const a = lo + (flagged & HETU_OFFSET_MASK);
+      if ((flagged & HETU_BEFORE_UNDECIDED) !== 0 && wordBefore(text, lo, a)) return;
+      if ((flagged & HETU_AFTER_UNDECIDED) !== 0 && wordAt(text, a + 11, hi)) return;
+      onMatch(a, a + 11);
+    });
+  if (!done) jsFind(text, lo, hi, onMatch);
 }
 
 /** Finnish henkilötunnus. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fiHetu, HETU_CHECK_ALPHABET, HETU_SIGNS, hetuCheckChar } from '../../../src/matcher/identifiers/fi-hetu.js';
+import { fiHetu, HETU_CHECK_ALPHABET, HETU_SIGNS, hetuCheckChar, jsFind } from '../../../src/matcher/identifiers/fi-hetu.js';
+import { HETU_KERNEL_MAX_UNITS, hetuKernelResidue } from '../../../src/matcher/identifiers/hetu-kernel.js';
 import { DASH_CLASS } from '../../../src/matcher/identifiers/lexical.js';
 import { globalRegExp, scanMatches } from '../../../src/matcher/pattern-scan.js';
 import { makeHetu } from '../../../src/matcher/identifiers/synthetic.js';
@@ -118,7 +119,13 @@ describe('fi_hetu pattern', () => {
   });
 });
 
-describe('fi_hetu find (the hand-written search used while scanning)', () => {
+type Find = NonNullable<typeof fiHetu.find>;
+const finds: Array<[string, Find]> = [
+  ['the WebAssembly loop', fiHetu.find!],
+  ['the JavaScript fallback', jsFind],
+];
+
+for (const [name, find] of finds) describe(`fi_hetu find, ${name} (the hand-written search used while scanning)`, () => {
   const regexMatches = (text: string): [number, number][] => {
     const out: [number, number][] = [];
     scanMatches(globalRegExp(fiHetu.pattern!), {}, text, (s, e) => out.push([s, e]));
@@ -126,7 +133,7 @@ describe('fi_hetu find (the hand-written search used while scanning)', () => {
   };
   const fastMatches = (text: string, lo = 0, hi = text.length): [number, number][] => {
     const out: [number, number][] = [];
-    fiHetu.find!(text, lo, hi, (s, e) => out.push([s, e]));
+    find(text, lo, hi, (s, e) => out.push([s, e]));
     return out;
   };
   // Digits, every kind of sign and check character, guards (letters, '_', non-ASCII letters and digits, an
@@ -186,6 +193,55 @@ describe('fi_hetu find (the hand-written search used while scanning)', () => {
       const expected = regexMatches(t.slice(lo, hi)).map(([s, e]): [number, number] => [s + lo, e + lo]);
       assert.deepEqual(fastMatches(t, lo, hi), expected);
     }), { ...FC, numRuns: 2000 });
+  });
+});
+
+describe('fi_hetu find: the WebAssembly loop itself', () => {
+  const all = (text: string, lo = 0, hi = text.length): [number, number][] => {
+    const out: [number, number][] = [];
+    fiHetu.find!(text, lo, hi, (s, e) => out.push([s, e]));
+    return out;
+  };
+  const byJs = (text: string, lo = 0, hi = text.length): [number, number][] => {
+    const out: [number, number][] = [];
+    jsFind(text, lo, hi, (s, e) => out.push([s, e]));
+    return out;
+  };
+
+  it('leaves nothing of the text in its memory, also when the sink throws', () => {
+    const text = 'x 131052-308T, 010594Y9021; é131052-308T 131052-308Té '.repeat(200);
+    assert.equal(all(text).length, 400);
+    assert.equal(hetuKernelResidue(), 0);
+    assert.throws(() => fiHetu.find!(text, 0, text.length, () => {
+      throw new Error('sink failed');
+    }), /sink failed/);
+    assert.equal(hetuKernelResidue(), 0);
+  });
+
+  it('grows for a long text, then still serves short ones', () => {
+    const row = '131052-308T\t040-1234567\t1985-02-01\t010594Y9021\n\u0000';
+    const long = row.repeat(40_000);
+    assert.deepEqual(all(long), byJs(long));
+    assert.equal(all(long).length, 80_000);
+    assert.deepEqual(all(row), [[0, 11], [35, 46]]);
+    assert.equal(hetuKernelResidue(), 0);
+  });
+
+  it('answers a search made from inside its sink (it falls back to JavaScript then)', () => {
+    const text = '131052-308T and 010594Y9021 and 010516B902W';
+    const inner: [number, number][] = [];
+    const outer: [number, number][] = [];
+    fiHetu.find!(text, 0, text.length, (s, e) => {
+      outer.push([s, e]);
+      fiHetu.find!(text, 12, text.length, (a, b) => inner.push([a, b]));
+    });
+    assert.deepEqual(outer, byJs(text));
+    assert.deepEqual(inner, [[16, 27], [32, 43], [16, 27], [32, 43], [16, 27], [32, 43]]);
+  });
+
+  it('leaves regions longer than its limit to JavaScript, with the same matches', () => {
+    const text = `${'1'.repeat(HETU_KERNEL_MAX_UNITS)} 131052-308T`;
+    assert.deepEqual(all(text), [[HETU_KERNEL_MAX_UNITS + 1, HETU_KERNEL_MAX_UNITS + 12]]);
   });
 });
 
