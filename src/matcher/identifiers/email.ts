@@ -6,6 +6,8 @@
  * (Unicode letters allowed), a domain of at least two labels and a letter TLD.
  */
 import { cleanInput } from './lexical.js';
+import { doubled } from '../growable.js';
+import { emailKernelAvailable, emailKernelFind } from './email-kernel.js';
 import type { IdentifierType } from './types.js';
 
 const LOCAL_CHAR = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]";
@@ -112,32 +114,84 @@ function decide(text: string, lo: number, hi: number, at: number, lastEnd: numbe
  * costs a small fraction. An '@' with non-ASCII characters around it goes to
  * the regex (property-tested to give the same matches either way).
  */
-function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
+export function jsFind(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
   let lastEnd = lo;
-  for (let at = text.indexOf('@', lo); at !== -1 && at < hi; at = text.indexOf('@', at + 1)) {
-    const end = decide(text, lo, hi, at, lastEnd);
-    if (end >= 0) {
-      onMatch(matchStart, end);
-      lastEnd = end;
-    } else if (end === UNDECIDED) {
-      // The regex from where a match for this '@' could start, plus one character for the left guard.
-      const from = Math.max(lastEnd, at - 65);
-      const sliceAt = Math.max(lo, from - 1);
-      const part = text.slice(sliceAt, Math.min(hi, at + 1 + 8 * 64 + 64));
-      SEARCH.lastIndex = 0;
-      for (let m = SEARCH.exec(part); m !== null; m = SEARCH.exec(part)) {
-        const s = sliceAt + m.index;
-        if (s > at) break;
-        if (s < from) continue;
-        if (s + m[0].length > at) {
-          onMatch(s, s + m[0].length);
-          lastEnd = s + m[0].length;
-        }
-        break;
-      }
+  for (let at = text.indexOf('@', lo); at !== -1 && at < hi; at = text.indexOf('@', at + 1)) lastEnd = atSign(text, lo, hi, at, lastEnd, onMatch);
+}
+
+/** The match (if any) of the '@' at `at`, reported; returns the end of the last match so far. */
+function atSign(text: string, lo: number, hi: number, at: number, lastEnd: number, onMatch: (start: number, end: number) => void): number {
+  const end = decide(text, lo, hi, at, lastEnd);
+  if (end >= 0) {
+    onMatch(matchStart, end);
+    return end;
+  }
+  if (end !== UNDECIDED) return lastEnd;
+  // The regex from where a match for this '@' could start, plus one character for the left guard.
+  const from = Math.max(lastEnd, at - 65);
+  const sliceAt = Math.max(lo, from - 1);
+  const part = text.slice(sliceAt, Math.min(hi, at + 1 + 8 * 64 + 64));
+  SEARCH.lastIndex = 0;
+  for (let m = SEARCH.exec(part); m !== null; m = SEARCH.exec(part)) {
+    const s = sliceAt + m.index;
+    if (s > at) break;
+    if (s < from) continue;
+    if (s + m[0].length > at) {
+      onMatch(s, s + m[0].length);
+      return s + m[0].length;
     }
+    break;
+  }
+  return lastEnd;
+}
+
+/** The '@'s of one search (grown as needed; it holds offsets only), and whether a search is using it. */
+let shared = new Int32Array(1024);
+let sharedInUse = false;
+/**
+ * The kernel takes a region when it has at least one '@' per this many code
+ * units: below that, copying the region in costs more than deciding its few
+ * '@'s here (scratch timing: about 0.1 ns a unit to copy, 170 ns an '@' here).
+ */
+const KERNEL_UNITS_PER_AT = 1000;
+
+/**
+ * The matches in text[lo, hi): its '@'s found with `indexOf`, then decided by
+ * the WebAssembly loop of email-kernel.ts over the whole region (same matches
+ * as `jsFind`, property-tested), which hands back any '@' it leaves undecided
+ * to `atSign`. A region with few '@'s, or where the kernel is unavailable,
+ * is decided here.
+ */
+function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
+  // A search made from inside a sink gets a list of its own.
+  const own = sharedInUse;
+  let ats = own ? new Int32Array(64) : shared;
+  sharedInUse = true;
+  try {
+    let m = 0;
+    for (let at = text.indexOf('@', lo); at !== -1 && at < hi; at = text.indexOf('@', at + 1)) {
+      if (m === ats.length) {
+        ats = doubled(ats);
+        if (!own) shared = ats;
+      }
+      ats[m++] = at;
+    }
+    if (m === 0) return;
+    if (m * KERNEL_UNITS_PER_AT >= hi - lo && emailKernelFind(text, lo, hi, ats, m, onMatch, (at, lastEnd) => atSign(text, lo, hi, at, lastEnd, onMatch))) return;
+    let lastEnd = lo;
+    for (let j = 0; j < m; j++) lastEnd = atSign(text, lo, hi, ats[j]!, lastEnd, onMatch);
+  } finally {
+    if (!own) sharedInUse = false;
   }
 }
+
+/**
+ * Where a match can lie around its '@': its local part within 64 characters
+ * before (plus one for the left guard), its domain within 8 labels of 63 and a
+ * top-level domain of 63 after. Without the kernel the search runs only in
+ * these regions; the kernel takes whole texts.
+ */
+export const EMAIL_ANCHOR = { literal: '@', before: 65, after: 8 * 64 + 64 } as const;
 
 /**
  * For ASCII the canonical form is the lower-cased candidate (NFKC and the dash
@@ -167,8 +221,7 @@ function scanKeyBytes(text: string, start: number, end: number, out: Uint8Array,
 export const email: IdentifierType = {
   name: 'email',
   pattern: PATTERN,
-  // Local part up to 64 characters, domain up to 8 labels of 63.
-  anchor: { literal: '@', before: 65, after: 8 * 64 + 64 },
+  ...(emailKernelAvailable() ? {} : { anchor: EMAIL_ANCHOR }),
   find,
   normalize,
   scanKey,

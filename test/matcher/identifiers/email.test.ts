@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { email } from '../../../src/matcher/identifiers/email.js';
+import { email, EMAIL_ANCHOR, jsFind } from '../../../src/matcher/identifiers/email.js';
+import { EMAIL_KERNEL_MAX_UNITS, emailKernelAvailable, emailKernelResidue } from '../../../src/matcher/identifiers/email-kernel.js';
+import type { IdentifierType } from '../../../src/matcher/identifiers/types.js';
 import { makeEmail, makeName } from '../../../src/matcher/identifiers/synthetic.js';
 import { globalRegExp, scanMatches } from '../../../src/matcher/pattern-scan.js';
 import { candidates, embeddings, FC, found, fromGenerator } from './helpers.js';
@@ -55,15 +57,20 @@ describe('email pattern', () => {
   });
 });
 
-describe('email fast path (find and scanKey, used while scanning)', () => {
+const searches: Array<[string, Pick<IdentifierType, 'anchor' | 'find'>]> = [
+  ['the WebAssembly loop over whole texts', email],
+  ['the JavaScript search around each @', { anchor: EMAIL_ANCHOR, find: jsFind }],
+];
+
+for (const [name, search] of searches) describe(`email fast path, ${name} (find and scanKey, used while scanning)`, () => {
   const regexMatches = (text: string): [number, number][] => {
     const out: [number, number][] = [];
-    scanMatches(globalRegExp(email.pattern!), { anchor: email.anchor }, text, (s, e) => out.push([s, e]));
+    scanMatches(globalRegExp(email.pattern!), { anchor: EMAIL_ANCHOR }, text, (s, e) => out.push([s, e]));
     return out;
   };
   const fastMatches = (text: string): [number, number][] => {
     const out: [number, number][] = [];
-    scanMatches(globalRegExp(email.pattern!), email, text, (s, e) => out.push([s, e]));
+    scanMatches(globalRegExp(email.pattern!), search, text, (s, e) => out.push([s, e]));
     return out;
   };
   // Characters that decide the pattern's edges: local-part punctuation, '@', '.', guards, separators.
@@ -105,6 +112,89 @@ describe('email fast path (find and scanKey, used while scanning)', () => {
     assert.equal(email.scanKey!('päivi@example.org'), null);
     assert.equal(email.scanKey!(' a@example.org'), null);
     assert.equal(email.scanKey!('A.B@Example.ORG'), 'a.b@example.org');
+  });
+});
+
+describe('email find: the WebAssembly loop itself', () => {
+  const byKernel = (text: string, lo = 0, hi = text.length): [number, number][] => {
+    const out: [number, number][] = [];
+    email.find!(text, lo, hi, (s, e) => out.push([s, e]));
+    return out;
+  };
+  const byRegex = (text: string): [number, number][] => {
+    const out: [number, number][] = [];
+    scanMatches(globalRegExp(email.pattern!), { anchor: EMAIL_ANCHOR }, text, (s, e) => out.push([s, e]));
+    return out;
+  };
+
+  it('runs here, so the type searches whole texts without an anchor', () => {
+    assert.equal(emailKernelAvailable(), true);
+    assert.equal(email.anchor, undefined);
+  });
+
+  it('property: the regex over the whole text finds what it finds around each @ (why the loop needs no regions)', () => {
+    const tricky = fc.constantFrom(...'aZ9._%+\'-@@..._-;, \té'.split(''), 'ab', 'com', '.fi', 'Ä', 'a'.repeat(70), 'b.'.repeat(9), 'c'.repeat(64));
+    fc.assert(fc.property(fc.array(tricky, { maxLength: 40 }).map((a) => a.join('')), (text) => {
+      const whole: [number, number][] = [];
+      scanMatches(globalRegExp(email.pattern!), {}, text, (s, e) => whole.push([s, e]));
+      assert.deepEqual(whole, byRegex(text));
+    }), { ...FC, numRuns: 2000 });
+  });
+
+  it('hands every @ next to non-ASCII back, and goes on after it', () => {
+    const text = 'a@b.cd päivi@example.org x@y.zz é@f.gh ok@example.fi aino@exämple.org last@e.fi';
+    assert.deepEqual(byKernel(text), byRegex(text));
+    assert.equal(byKernel(text).length, 7);
+    assert.equal(emailKernelResidue(), 0);
+  });
+
+  it('decides the few @s of long prose itself, with the same matches', () => {
+    const filler = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(100);
+    const text = `${filler}a@b.cd päivi@example.org ${filler}x@y.zz é@f.gh@g.hi ${filler}`;
+    assert.ok(text.length > 4 * 1000 * 4);
+    assert.deepEqual(byKernel(text), byRegex(text));
+    assert.equal(byKernel(text).length, 4);
+    const out: [number, number][] = [];
+    scanMatches(globalRegExp(email.pattern!), email, text, (s, e) => out.push([s, e]));
+    assert.deepEqual(out, byRegex(text));
+  });
+
+  it('leaves nothing of the text in its memory, also when the sink throws', () => {
+    const text = 'matti.virtanen@example.org; päivi@example.fi '.repeat(300);
+    assert.equal(byKernel(text).length, 600);
+    assert.equal(emailKernelResidue(), 0);
+    assert.throws(() => email.find!(text, 0, text.length, () => {
+      throw new Error('sink failed');
+    }), /sink failed/);
+    assert.equal(emailKernelResidue(), 0);
+  });
+
+  it('grows for a long text, then still serves short ones; regions have their own edges', () => {
+    const row = 'x\tmatti.virtanen.1@example.org\t040-1234567\tAino@Example.FI\n\u0000';
+    const long = row.repeat(40_000);
+    assert.deepEqual(byKernel(long), byRegex(long));
+    assert.equal(byKernel(long).length, 80_000);
+    assert.deepEqual(byKernel(row, 2, row.length), [[2, 30], [43, 58]]);
+    assert.deepEqual(byKernel(row, 3, row.length), [[3, 30], [43, 58]]);
+    assert.deepEqual(byKernel(row, 0, 25), []);
+    assert.equal(emailKernelResidue(), 0);
+  });
+
+  it('answers a search made from inside its sink (it falls back to JavaScript then)', () => {
+    const text = 'a@b.cd and e@f.gh';
+    const inner: [number, number][] = [];
+    const outer: [number, number][] = [];
+    email.find!(text, 0, text.length, (s, e) => {
+      outer.push([s, e]);
+      email.find!(text, 7, text.length, (x, y) => inner.push([x, y]));
+    });
+    assert.deepEqual(outer, [[0, 6], [11, 17]]);
+    assert.deepEqual(inner, [[11, 17], [11, 17]]);
+  });
+
+  it('leaves regions longer than its limit to JavaScript, with the same matches', () => {
+    const text = `${'a'.repeat(EMAIL_KERNEL_MAX_UNITS)} x@example.org`;
+    assert.deepEqual(byKernel(text), [[EMAIL_KERNEL_MAX_UNITS + 1, EMAIL_KERNEL_MAX_UNITS + 14]]);
   });
 });
 

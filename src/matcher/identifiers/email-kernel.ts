@@ -1,0 +1,245 @@
+/**
+ * The e-mail search (email.ts, `decide` at every '@') as a WebAssembly loop
+ * over a copy of the text's UTF-16 code units, for the whole text at once.
+ *
+ * The JavaScript search finds each '@' with `indexOf` and decides it by hand
+ * on ASCII, in regions around the '@'s (the type's anchor). The loop decides
+ * the '@'s `indexOf` found, over the whole text: a match containing an '@' lies within the
+ * anchor's region of that '@' (its local part within 64 units before, its
+ * domain within 576 after), guards included, so the regions' edges never
+ * decide a match and one pass over the whole text finds the same ones.
+ *
+ * An '@' with a character outside ASCII where `decide` would look is not
+ * decided here: the loop stops there and the caller handles that '@' as the
+ * JavaScript search does (with the regex), then lets it go on.
+ */
+import { Buffer } from 'node:buffer';
+import { I32, instantiateKernel, memarg, op, sleb32, VOID, type KernelSpec } from '../wasm-assembler.js';
+
+/** Class bits of a code unit, as email.ts's ASCII_CLASS; UNICODE for everything outside ASCII. */
+const LOCAL = 1;
+const LABEL = 2;
+const LETTER = 4;
+const GUARD = 8;
+const UNICODE = 0x80;
+
+/** Byte layout: the class table, the stop slot, the label ends (8 words), then the text; the output follows the text. */
+const CLASS = 0;
+const STOP = 65536;
+const DOTS = STOP + 4;
+const TEXT = DOTS + 32;
+
+/** Regions longer than this (code units) are left to the JavaScript search. */
+export const EMAIL_KERNEL_MAX_UNITS = 6 * 1024 * 1024;
+
+function classTable(): Uint8Array {
+  const t = new Uint8Array(65536);
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    const letter = /[A-Za-z]/.test(ch);
+    const alnum = letter || /[0-9]/.test(ch);
+    t[c] = (alnum || "._%+'-".includes(ch) ? LOCAL : 0) | (alnum || ch === '-' ? LABEL : 0) | (letter ? LETTER : 0) | (alnum || ch === '_' || ch === '-' ? GUARD : 0);
+  }
+  t.fill(UNICODE, 128);
+  return t;
+}
+
+/**
+ * `email(n, out, ats, count, from, lastEnd)`: the matches of the '@'s listed
+ * (ascending, as i32 from byte `ats` on) from list index `from` on, in code
+ * units [0, n) at TEXT, as (start, end) i32 pairs from byte `out` on, none
+ * starting before `lastEnd`; returns how many. STOP holds -1 when the list is
+ * done, else the list index of the undecided '@' the loop stopped at.
+ */
+function emailKernelSpec(): KernelSpec {
+  const [N, OUT, ATS, COUNT_AT, IDX, LAST_END] = [0, 1, 2, 3, 4, 5] as const;
+  const [AT, S, C, P, Q, LABELS, J, TLD, COUNT] = [6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
+  const get = (local: number): number[] => [op.localGet, local];
+  const set = (local: number): number[] => [op.localSet, local];
+  const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
+  /** The code unit at the index on the stack. */
+  const unit = [...i32(1), op.i32Shl, op.i32Load16U, ...memarg(1, TEXT)];
+  /** C = the class bits of the unit at index (local + plus), 0 outside [0, n). */
+  const classInto = (local: number, plus: number): number[] => [
+    ...get(local), ...(plus === 0 ? [] : [...i32(plus), op.i32Add]), ...set(C),
+    ...get(C), ...i32(0), op.i32GeS, ...get(C), ...get(N), op.i32LtS, op.i32And,
+    op.if, VOID,
+    ...get(C), ...unit, op.i32Load8U, ...memarg(0, CLASS), ...set(C),
+    op.else,
+    ...i32(0), ...set(C),
+    op.end,
+  ];
+  // The list index of the undecided '@' (IDX is already past it).
+  const stopAt = [...i32(0), ...get(IDX), ...i32(1), op.i32Sub, op.i32Store, ...memarg(2, STOP), ...get(COUNT), op.return];
+  const body = [
+    op.block, VOID, // done
+    op.loop, VOID, // next '@'
+    // The next '@' of the list.
+    ...get(IDX), ...get(COUNT_AT), op.i32GeS, op.brIf, 1,
+    ...get(IDX), ...i32(2), op.i32Shl, ...get(ATS), op.i32Add, op.i32Load, ...memarg(2, 0), ...set(AT),
+    ...get(IDX), ...i32(1), op.i32Add, ...set(IDX),
+    op.block, VOID, // decided: no match for this '@', or one written
+    // The local part: back from the '@' over LOCAL units, at most 65.
+    ...get(AT), ...set(S),
+    ...i32(0), ...set(C),
+    op.block, VOID, op.loop, VOID,
+    ...get(AT), ...get(S), op.i32Sub, ...i32(64), op.i32GtS, op.brIf, 1,
+    ...classInto(S, -1),
+    ...get(C), ...i32(LOCAL), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...get(S), ...i32(1), op.i32Sub, ...set(S),
+    op.br, 0,
+    op.end, op.end,
+    ...get(C), ...i32(UNICODE), op.i32And, op.if, VOID, ...stopAt, op.end,
+    ...get(S), ...get(AT), op.i32Eq, op.brIf, 0,
+    ...get(AT), ...get(S), op.i32Sub, ...i32(64), op.i32GtS, op.brIf, 0,
+    ...get(S), ...get(LAST_END), op.i32LtS, op.brIf, 0,
+    // Up to 8 whole labels, each followed by '.'.
+    ...i32(0), ...set(LABELS),
+    ...get(AT), ...i32(1), op.i32Add, ...set(P),
+    op.block, VOID, op.loop, VOID,
+    ...get(LABELS), ...i32(8), op.i32GeS, op.brIf, 1,
+    ...get(P), ...set(Q),
+    op.block, VOID, op.loop, VOID,
+    ...get(Q), ...get(P), op.i32Sub, ...i32(63), op.i32GtS, op.brIf, 1,
+    ...classInto(Q, 0),
+    ...get(C), ...i32(LABEL), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...get(Q), ...i32(1), op.i32Add, ...set(Q),
+    op.br, 0,
+    op.end, op.end,
+    ...get(C), ...i32(UNICODE), op.i32And, op.if, VOID, ...stopAt, op.end,
+    ...get(Q), ...get(P), op.i32Eq, op.brIf, 1,
+    ...get(Q), ...get(P), op.i32Sub, ...i32(63), op.i32GtS, op.brIf, 1,
+    ...get(Q), ...get(N), op.i32GeS, op.brIf, 1,
+    ...get(Q), ...unit, ...i32(0x2e), op.i32Ne, op.brIf, 1,
+    ...get(LABELS), ...i32(2), op.i32Shl, ...get(Q), op.i32Store, ...memarg(2, DOTS),
+    ...get(LABELS), ...i32(1), op.i32Add, ...set(LABELS),
+    ...get(Q), ...i32(1), op.i32Add, ...set(P),
+    op.br, 0,
+    op.end, op.end,
+    // Most labels first, as the greedy regex: the top-level domain after label J's dot.
+    ...get(LABELS), ...set(J),
+    op.block, VOID, op.loop, VOID,
+    ...get(J), ...i32(1), op.i32LtS, op.brIf, 1,
+    ...get(J), ...i32(1), op.i32Sub, ...i32(2), op.i32Shl, op.i32Load, ...memarg(2, DOTS), ...i32(1), op.i32Add, ...set(TLD),
+    ...get(TLD), ...set(Q),
+    op.block, VOID, op.loop, VOID,
+    ...get(Q), ...get(TLD), op.i32Sub, ...i32(63), op.i32GtS, op.brIf, 1,
+    ...classInto(Q, 0),
+    ...get(C), ...i32(LETTER), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...get(Q), ...i32(1), op.i32Add, ...set(Q),
+    op.br, 0,
+    op.end, op.end,
+    ...get(C), ...i32(UNICODE), op.i32And, op.if, VOID, ...stopAt, op.end,
+    // A top-level domain of 2..63 letters not followed by a guard: the match [S, Q).
+    ...get(Q), ...get(TLD), op.i32Sub, ...i32(2), op.i32GeS,
+    ...get(Q), ...get(TLD), op.i32Sub, ...i32(63), op.i32LeS, op.i32And,
+    ...get(C), ...i32(GUARD), op.i32And, op.i32Eqz, op.i32And,
+    op.if, VOID,
+    ...get(COUNT), ...i32(3), op.i32Shl, ...get(OUT), op.i32Add, ...get(S), op.i32Store, ...memarg(2, 0),
+    ...get(COUNT), ...i32(3), op.i32Shl, ...get(OUT), op.i32Add, ...get(Q), op.i32Store, ...memarg(2, 4),
+    ...get(COUNT), ...i32(1), op.i32Add, ...set(COUNT),
+    ...get(Q), ...set(LAST_END),
+    op.br, 3, // decided
+    op.end,
+    ...get(J), ...i32(1), op.i32Sub, ...set(J),
+    op.br, 0,
+    op.end, op.end,
+    op.end, // decided
+    ...get(AT), ...i32(1), op.i32Add, ...set(AT),
+    op.br, 0,
+    op.end, // next '@'
+    op.end, // done
+    ...i32(0), ...i32(-1), op.i32Store, ...memarg(2, STOP),
+    ...get(COUNT),
+  ];
+  return { fn: 'email', params: [I32, I32, I32, I32, I32, I32], results: [I32], locals: [[9, I32]], body, pages: 2 };
+}
+
+interface EmailKernel {
+  fn: (n: number, out: number, ats: number, count: number, from: number, lastEnd: number) => number;
+  grow: (pages: number) => ArrayBuffer;
+  memory: ArrayBuffer;
+}
+
+let kernel: EmailKernel | null | undefined;
+
+/** The kernel, made on first use; null where WebAssembly is unavailable (node --jitless). */
+function emailKernel(): EmailKernel | null {
+  if (kernel === undefined) {
+    const instance = instantiateKernel<EmailKernel['fn']>(emailKernelSpec());
+    if (instance !== null) new Uint8Array(instance.memory, CLASS, 65536).set(classTable());
+    kernel = instance;
+  }
+  return kernel;
+}
+
+/** Whether the kernel runs here (then the e-mail type searches whole texts, without an anchor). */
+export function emailKernelAvailable(): boolean {
+  return emailKernel() !== null;
+}
+
+/** The kernel is in use (a sink that searched again would overwrite its output): the caller searches in JavaScript. */
+let busy = false;
+
+/**
+ * The e-mail matches in text[lo, hi) (its edges as the text's) of the '@'s at
+ * ats[0..count) (ascending, within the region), by the kernel, passed to
+ * `onMatch` as offsets into `text`. An '@' the kernel leaves undecided goes to
+ * `undecided(at, lastEnd)`, which handles it as the JavaScript search does and
+ * returns the end of the last match so far. False (and nothing done) when the
+ * kernel cannot take the region. The copy of the text in the kernel's memory
+ * is wiped before returning.
+ */
+export function emailKernelFind(
+  text: string,
+  lo: number,
+  hi: number,
+  ats: Int32Array,
+  count: number,
+  onMatch: (start: number, end: number) => void,
+  undecided: (at: number, lastEnd: number) => number,
+): boolean {
+  const n = hi - lo;
+  const k = busy || n > EMAIL_KERNEL_MAX_UNITS ? null : emailKernel();
+  if (k === null) return false;
+  const list = TEXT + 2 * n + ((4 - ((2 * n) % 4)) % 4);
+  const out = list + 4 * count;
+  // A match holds at least 6 units ("a@b.cd") and matches never overlap.
+  const end = out + 8 * (Math.floor(n / 6) + 1);
+  if (end > k.memory.byteLength) k.memory = k.grow(Math.ceil((end - k.memory.byteLength) / 65536));
+  // Label ends, text, list and output together: all but the text hold only offsets, but are wiped with it.
+  const bytes = Buffer.from(k.memory, DOTS, end - DOTS);
+  const stop = new Int32Array(k.memory, STOP, 1);
+  busy = true;
+  try {
+    bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), TEXT - DOTS, 2 * n, 'utf16le');
+    const positions = new Int32Array(k.memory, list, count);
+    for (let j = 0; j < count; j++) positions[j] = ats[j]! - lo;
+    let from = 0;
+    let lastEnd = 0;
+    for (;;) {
+      const found = k.fn(n, out, list, count, from, lastEnd);
+      const pairs = new Int32Array(k.memory, out, 2 * found);
+      for (let j = 0; j < 2 * found; j += 2) onMatch(lo + pairs[j]!, lo + pairs[j + 1]!);
+      if (found > 0) lastEnd = pairs[2 * found - 1]!;
+      const at = stop[0]!;
+      if (at < 0) break;
+      lastEnd = undecided(lo + positions[at]!, lo + lastEnd) - lo;
+      from = at + 1;
+    }
+  } finally {
+    bytes.fill(0);
+    busy = false;
+  }
+  return true;
+}
+
+/** Nonzero bytes left in the kernel's memory past its class table and stop slot (for tests: 0 after every search). */
+export function emailKernelResidue(): number {
+  const k = emailKernel();
+  if (k === null) return 0;
+  const bytes = new Uint8Array(k.memory, DOTS);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) n++;
+  return n;
+}
