@@ -150,8 +150,9 @@ let shared = new Int32Array(1024);
 let sharedInUse = false;
 /**
  * The kernel takes a region when it has at least one '@' per this many code
- * units: below that, copying the region in costs more than deciding its few
- * '@'s here (scratch timing: about 0.1 ns a unit to copy, 170 ns an '@' here).
+ * units. With fewer, copying the region in and wiping it (about 0.1 ns a unit
+ * each) costs about what deciding its '@'s here does (about 150 ns an '@';
+ * scratch timings). The bound leans to this side.
  */
 const KERNEL_UNITS_PER_AT = 1000;
 

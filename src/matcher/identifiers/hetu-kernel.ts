@@ -1,9 +1,10 @@
 /**
  * The fi_hetu search (fi-hetu.ts, `jsFind`) as a WebAssembly loop over a copy
  * of the text's UTF-16 code units. In a leaked table nearly every cell holds
- * digits, and the JavaScript loop spent about 2.8 ns a character walking their
- * runs (139 ms per 50 MB CSV dump in 48 K batches, scratch timing); copying
- * the batch in costs about 0.1 ns a character.
+ * digits, and the JavaScript loop spent about 1.5 ns a character walking their
+ * runs: 74-76 ms per 50 MB CSV dump in 48 K batches, against 30-31 ms for this
+ * loop, copying included (scratch timing, one run, docs/performance.md).
+ * Copying a batch in costs about 0.1 ns a character.
  *
  * The loop decides everything on ASCII. A guard character outside ASCII (is it
  * a letter or digit, under the pattern's `iu` flags?) is left to the caller,
