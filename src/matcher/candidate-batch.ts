@@ -59,6 +59,26 @@ export class CandidateBatch {
     this.#used += n;
   }
 
+  /**
+   * Adds text[start, end) with its scan key given: key[keyAt, keyAt + len),
+   * the bytes `add` would write for it (a search that made the key itself, see
+   * MatchSink).
+   */
+  addKey(start: number, end: number, key: Uint8Array, keyAt: number, len: number): void {
+    if (this.#used + len > this.bytes.length) this.#growBytes(len);
+    if (this.count === this.start.length) this.#growCandidates();
+    const bytes = this.bytes;
+    const at = this.#used;
+    for (let k = 0; k < len; k++) bytes[at + k] = key[keyAt + k]!;
+    if (at + len > this.#high) this.#high = at + len;
+    const i = this.count++;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.keyAt[i] = at;
+    this.keyLen[i] = len;
+    this.#used += len;
+  }
+
   /** Empties the batch and wipes the keys. */
   clear(): void {
     this.bytes.fill(0, 0, this.#high);

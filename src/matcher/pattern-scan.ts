@@ -1,8 +1,13 @@
 /** Running identifier patterns over text: the shared loop for matching and the census. */
 import type { IdentifierType } from './identifiers/types.js';
 
-/** Receives one match as [start, end) offsets into the scanned text. */
-export type MatchSink = (start: number, end: number) => void;
+/**
+ * Receives one match as [start, end) offsets into the scanned text. A search
+ * that has the match's scan key at hand (an ASCII e-mail address, lower-cased
+ * by the e-mail loop) passes it too: key[keyAt, keyAt + end - start) are the
+ * bytes the type's `scanKeyBytes` would write, valid only during the call.
+ */
+export type MatchSink = (start: number, end: number, key?: Uint8Array, keyAt?: number) => void;
 
 /** A fresh copy of `re` with the global flag, so callers own its lastIndex. */
 export function globalRegExp(re: RegExp): RegExp {

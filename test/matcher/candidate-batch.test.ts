@@ -49,6 +49,31 @@ describe('CandidateBatch', () => {
     assert.ok(bytes.every((b) => b === 0), 'key bytes left after clear');
   });
 
+  it('takes keys made by the search (addKey) as add would make them, and wipes them too', () => {
+    const email = byName('email');
+    const text = 'x Matti.Virtanen@Example.ORG, aino@example.fi; PÄIVI@example.fi '.repeat(400);
+    const viaAdd = new CandidateBatch();
+    const viaKeys = new CandidateBatch();
+    let keyed = 0;
+    email.find!(text, 0, text.length, (s, e, key, keyAt) => {
+      viaAdd.add(email, text, s, e, {});
+      if (key === undefined) viaKeys.add(email, text, s, e, {});
+      else {
+        keyed++;
+        viaKeys.addKey(s, e, key, keyAt!, e - s);
+      }
+    });
+    assert.equal(viaKeys.count, 1200);
+    assert.equal(keyed, 800, 'the two ASCII addresses of each repeat come with keys');
+    const keys = (b: CandidateBatch): string[] => Array.from({ length: b.count }, (_, i) => decoder.decode(b.bytes.subarray(b.keyAt[i]!, b.keyAt[i]! + b.keyLen[i]!)));
+    assert.deepEqual(keys(viaKeys), keys(viaAdd));
+    assert.deepEqual([...viaKeys.start.subarray(0, 1200)], [...viaAdd.start.subarray(0, 1200)]);
+    assert.deepEqual([...viaKeys.end.subarray(0, 1200)], [...viaAdd.end.subarray(0, 1200)]);
+    const bytes = viaKeys.bytes;
+    viaKeys.clear();
+    assert.ok(bytes.every((b) => b === 0), 'key bytes left after clear');
+  });
+
   it('isSpace is exactly the \\s of JavaScript regexes', () => {
     for (let c = 0; c <= 0xffff; c++) assert.equal(isSpace(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
   });

@@ -45,15 +45,17 @@ function classTable(): Uint8Array {
 }
 
 /**
- * `email(n, out, ats, count, from, lastEnd)`: the matches of the '@'s listed
- * (ascending, as i32 from byte `ats` on) from list index `from` on, in code
- * units [0, n) at TEXT, as (start, end) i32 pairs from byte `out` on, none
- * starting before `lastEnd`; returns how many. STOP holds -1 when the list is
- * done, else the list index of the undecided '@' the loop stopped at.
+ * `email(n, out, ats, count, from, lastEnd, keys)`: the matches of the '@'s
+ * listed (ascending, as i32 from byte `ats` on) from list index `from` on, in
+ * code units [0, n) at TEXT, as (start, end) i32 pairs from byte `out` on,
+ * none starting before `lastEnd`; returns how many. Each match's scan key (its
+ * units lower-cased, one byte each) goes to byte `keys` + its offsets. STOP
+ * holds -1 when the list is done, else the list index of the undecided '@'
+ * the loop stopped at.
  */
 function emailKernelSpec(): KernelSpec {
-  const [N, OUT, ATS, COUNT_AT, IDX, LAST_END] = [0, 1, 2, 3, 4, 5] as const;
-  const [AT, S, C, P, Q, LABELS, J, TLD, COUNT] = [6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
+  const [N, OUT, ATS, COUNT_AT, IDX, LAST_END, KEYS] = [0, 1, 2, 3, 4, 5, 6] as const;
+  const [AT, S, C, P, Q, LABELS, J, TLD, COUNT] = [7, 8, 9, 10, 11, 12, 13, 14, 15] as const;
   const get = (local: number): number[] => [op.localGet, local];
   const set = (local: number): number[] => [op.localSet, local];
   const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
@@ -135,6 +137,17 @@ function emailKernelSpec(): KernelSpec {
     ...get(Q), ...get(TLD), op.i32Sub, ...i32(63), op.i32LeS, op.i32And,
     ...get(C), ...i32(GUARD), op.i32And, op.i32Eqz, op.i32And,
     op.if, VOID,
+    // The scan key: the match lower-cased, one byte per unit, at KEYS + its offsets.
+    ...get(S), ...set(P),
+    op.block, VOID, op.loop, VOID,
+    ...get(P), ...get(Q), op.i32GeS, op.brIf, 1,
+    ...get(P), ...get(KEYS), op.i32Add,
+    ...get(P), ...unit, op.localTee, C,
+    ...get(C), ...i32(0x41), op.i32Sub, ...i32(26), op.i32LtU, ...i32(5), op.i32Shl, op.i32Add,
+    op.i32Store8, ...memarg(0, 0),
+    ...get(P), ...i32(1), op.i32Add, ...set(P),
+    op.br, 0,
+    op.end, op.end,
     ...get(COUNT), ...i32(3), op.i32Shl, ...get(OUT), op.i32Add, ...get(S), op.i32Store, ...memarg(2, 0),
     ...get(COUNT), ...i32(3), op.i32Shl, ...get(OUT), op.i32Add, ...get(Q), op.i32Store, ...memarg(2, 4),
     ...get(COUNT), ...i32(1), op.i32Add, ...set(COUNT),
@@ -152,11 +165,11 @@ function emailKernelSpec(): KernelSpec {
     ...i32(0), ...i32(-1), op.i32Store, ...memarg(2, STOP),
     ...get(COUNT),
   ];
-  return { fn: 'email', params: [I32, I32, I32, I32, I32, I32], results: [I32], locals: [[9, I32]], body, pages: 2 };
+  return { fn: 'email', params: [I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: [[9, I32]], body, pages: 2 };
 }
 
 interface EmailKernel {
-  fn: (n: number, out: number, ats: number, count: number, from: number, lastEnd: number) => number;
+  fn: (n: number, out: number, ats: number, count: number, from: number, lastEnd: number, keys: number) => number;
   grow: (pages: number) => ArrayBuffer;
   memory: ArrayBuffer;
 }
@@ -184,7 +197,8 @@ let busy = false;
 /**
  * The e-mail matches in text[lo, hi) (its edges as the text's) of the '@'s at
  * ats[0..count) (ascending, within the region), by the kernel, passed to
- * `onMatch` as offsets into `text`. An '@' the kernel leaves undecided goes to
+ * `onMatch` as offsets into `text` with their scan keys (see MatchSink). An
+ * '@' the kernel leaves undecided goes to
  * `undecided(at, lastEnd)`, which handles it as the JavaScript search does and
  * returns the end of the last match so far. False (and nothing done) when the
  * kernel cannot take the region. The copy of the text in the kernel's memory
@@ -196,7 +210,7 @@ export function emailKernelFind(
   hi: number,
   ats: Int32Array,
   count: number,
-  onMatch: (start: number, end: number) => void,
+  onMatch: (start: number, end: number, key: Uint8Array, keyAt: number) => void,
   undecided: (at: number, lastEnd: number) => number,
 ): boolean {
   const n = hi - lo;
@@ -204,10 +218,11 @@ export function emailKernelFind(
   if (k === null) return false;
   const list = TEXT + 2 * n + ((4 - ((2 * n) % 4)) % 4);
   const out = list + 4 * count;
-  // A match holds at least 6 units ("a@b.cd") and matches never overlap.
-  const end = out + 8 * (Math.floor(n / 6) + 1);
+  // A match holds at least 6 units ("a@b.cd") and matches never overlap; a key byte per unit after that.
+  const keys = out + 8 * (Math.floor(n / 6) + 1);
+  const end = keys + n;
   if (end > k.memory.byteLength) k.memory = k.grow(Math.ceil((end - k.memory.byteLength) / 65536));
-  // Label ends, text, list and output together: all but the text hold only offsets, but are wiped with it.
+  // Label ends, text, list, output and keys together: the text and the keys are leaked content, the others offsets.
   const bytes = Buffer.from(k.memory, DOTS, end - DOTS);
   const stop = new Int32Array(k.memory, STOP, 1);
   busy = true;
@@ -215,12 +230,13 @@ export function emailKernelFind(
     bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), TEXT - DOTS, 2 * n, 'utf16le');
     const positions = new Int32Array(k.memory, list, count);
     for (let j = 0; j < count; j++) positions[j] = ats[j]! - lo;
+    const keyBytes = new Uint8Array(k.memory, keys, n);
     let from = 0;
     let lastEnd = 0;
     for (;;) {
-      const found = k.fn(n, out, list, count, from, lastEnd);
+      const found = k.fn(n, out, list, count, from, lastEnd, keys);
       const pairs = new Int32Array(k.memory, out, 2 * found);
-      for (let j = 0; j < 2 * found; j += 2) onMatch(lo + pairs[j]!, lo + pairs[j + 1]!);
+      for (let j = 0; j < 2 * found; j += 2) onMatch(lo + pairs[j]!, lo + pairs[j + 1]!, keyBytes, pairs[j]!);
       if (found > 0) lastEnd = pairs[2 * found - 1]!;
       const at = stop[0]!;
       if (at < 0) break;

@@ -8,6 +8,7 @@
 import { cleanInput } from './lexical.js';
 import { doubled } from '../growable.js';
 import { emailKernelAvailable, emailKernelFind } from './email-kernel.js';
+import type { MatchSink } from '../pattern-scan.js';
 import type { IdentifierType } from './types.js';
 
 const LOCAL_CHAR = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]";
@@ -163,7 +164,7 @@ const KERNEL_UNITS_PER_AT = 1000;
  * to `atSign`. A region with few '@'s, or where the kernel is unavailable,
  * is decided here.
  */
-function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
+function find(text: string, lo: number, hi: number, onMatch: MatchSink): void {
   // A search made from inside a sink gets a list of its own.
   const own = sharedInUse;
   let ats = own ? new Int32Array(64) : shared;

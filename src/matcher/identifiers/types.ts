@@ -86,5 +86,5 @@ export interface IdentifierType {
    * finds in text.slice(lo, hi) (edges of the region count as edges of the
    * text), as offsets into `text`.
    */
-  find?(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void;
+  find?(text: string, lo: number, hi: number, onMatch: (start: number, end: number, key?: Uint8Array, keyAt?: number) => void): void;
 }

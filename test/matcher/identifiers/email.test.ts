@@ -141,6 +141,18 @@ describe('email find: the WebAssembly loop itself', () => {
     }), { ...FC, numRuns: 2000 });
   });
 
+  it("property: a key it passes with a match is the match's scanKeyBytes", () => {
+    const tricky = fc.constantFrom(...'aZ9._%+\'-@@..._-;, \té'.split(''), 'ab', 'COM', '.Fi', 'Ä', 'x@Y.zz');
+    fc.assert(fc.property(fc.array(tricky, { maxLength: 40 }).map((a) => a.join('')), (text) => {
+      email.find!(text, 0, text.length, (s, e, key, keyAt) => {
+        if (key === undefined) return;
+        const expected = new Uint8Array(e - s);
+        assert.equal(email.scanKeyBytes!(text, s, e, expected, 0), e - s);
+        assert.deepEqual(key.subarray(keyAt!, keyAt! + e - s), expected, text);
+      });
+    }), { ...FC, numRuns: 2000 });
+  });
+
   it('hands every @ next to non-ASCII back, and goes on after it', () => {
     const text = 'a@b.cd päivi@example.org x@y.zz é@f.gh ok@example.fi aino@exämple.org last@e.fi';
     assert.deepEqual(byKernel(text), byRegex(text));
