@@ -100,12 +100,21 @@ interface WebAssemblyApi {
   Instance: new (module: object) => { exports: Record<string, unknown> & { memory: { buffer: ArrayBuffer; grow(pages: number): number } } };
 }
 
+function webAssembly(): WebAssemblyApi | undefined {
+  return (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+}
+
+/** Whether kernels can be instantiated here (not under node --jitless), without making one. */
+export function webAssemblyAvailable(): boolean {
+  return webAssembly() !== undefined;
+}
+
 /**
  * Instantiates a kernel assembled by `assembleKernel`; null where WebAssembly
  * is unavailable (node --jitless), so callers keep a JavaScript fallback.
  */
 export function instantiateKernel<F>(spec: KernelSpec): { fn: F; memory: ArrayBuffer; grow: (pages: number) => ArrayBuffer } | null {
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const wasm = webAssembly();
   if (wasm === undefined) return null;
   const { exports } = new wasm.Instance(new wasm.Module(assembleKernel(spec)));
   // Growing detaches the old buffer: callers make their views again from the one returned.

@@ -13,8 +13,8 @@
  * decided here: the loop stops there and the caller handles that '@' as the
  * JavaScript search does (with the regex), then lets it go on.
  */
-import { Buffer } from 'node:buffer';
-import { I32, instantiateKernel, memarg, op, sleb32, VOID, type KernelSpec } from '../wasm-assembler.js';
+import { I32, memarg, op, sleb32, VOID, webAssemblyAvailable, type KernelSpec } from '../wasm-assembler.js';
+import { CLASS_TABLE_BYTES, lazySearchKernel, wordAfterUnits } from './search-kernel.js';
 
 /** Class bits of a code unit, as email.ts's ASCII_CLASS; UNICODE for everything outside ASCII. */
 const LOCAL = 1;
@@ -25,15 +25,12 @@ const UNICODE = 0x80;
 
 /** Byte layout: the class table, the stop slot, the label ends (8 words), then the text; the output follows the text. */
 const CLASS = 0;
-const STOP = 65536;
+const STOP = CLASS_TABLE_BYTES;
 const DOTS = STOP + 4;
 const TEXT = DOTS + 32;
 
-/** Regions longer than this (code units) are left to the JavaScript search. */
-export const EMAIL_KERNEL_MAX_UNITS = 6 * 1024 * 1024;
-
 function classTable(): Uint8Array {
-  const t = new Uint8Array(65536);
+  const t = new Uint8Array(CLASS_TABLE_BYTES);
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c);
     const letter = /[A-Za-z]/.test(ch);
@@ -73,6 +70,22 @@ function emailKernelSpec(): KernelSpec {
   ];
   // The list index of the undecided '@' (IDX is already past it).
   const stopAt = [...i32(0), ...get(IDX), ...i32(1), op.i32Sub, op.i32Store, ...memarg(2, STOP), ...get(COUNT), op.return];
+  /**
+   * Q = the end of the run of `bit` units from `from`, stopped after 64 (as
+   * `decide`'s label and top-level-domain loops), C = the class of the unit
+   * that ended it; an undecided unit (outside ASCII) stops the loop.
+   */
+  const runFrom = (from: number, bit: number): number[] => [
+    ...get(from), ...set(Q),
+    op.block, VOID, op.loop, VOID,
+    ...get(Q), ...get(from), op.i32Sub, ...i32(63), op.i32GtS, op.brIf, 1,
+    ...classInto(Q, 0),
+    ...get(C), ...i32(bit), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...get(Q), ...i32(1), op.i32Add, ...set(Q),
+    op.br, 0,
+    op.end, op.end,
+    ...get(C), ...i32(UNICODE), op.i32And, op.if, VOID, ...stopAt, op.end,
+  ];
   const body = [
     op.block, VOID, // done
     op.loop, VOID, // next '@'
@@ -100,15 +113,7 @@ function emailKernelSpec(): KernelSpec {
     ...get(AT), ...i32(1), op.i32Add, ...set(P),
     op.block, VOID, op.loop, VOID,
     ...get(LABELS), ...i32(8), op.i32GeS, op.brIf, 1,
-    ...get(P), ...set(Q),
-    op.block, VOID, op.loop, VOID,
-    ...get(Q), ...get(P), op.i32Sub, ...i32(63), op.i32GtS, op.brIf, 1,
-    ...classInto(Q, 0),
-    ...get(C), ...i32(LABEL), op.i32And, op.i32Eqz, op.brIf, 1,
-    ...get(Q), ...i32(1), op.i32Add, ...set(Q),
-    op.br, 0,
-    op.end, op.end,
-    ...get(C), ...i32(UNICODE), op.i32And, op.if, VOID, ...stopAt, op.end,
+    ...runFrom(P, LABEL),
     ...get(Q), ...get(P), op.i32Eq, op.brIf, 1,
     ...get(Q), ...get(P), op.i32Sub, ...i32(63), op.i32GtS, op.brIf, 1,
     ...get(Q), ...get(N), op.i32GeS, op.brIf, 1,
@@ -123,15 +128,7 @@ function emailKernelSpec(): KernelSpec {
     op.block, VOID, op.loop, VOID,
     ...get(J), ...i32(1), op.i32LtS, op.brIf, 1,
     ...get(J), ...i32(1), op.i32Sub, ...i32(2), op.i32Shl, op.i32Load, ...memarg(2, DOTS), ...i32(1), op.i32Add, ...set(TLD),
-    ...get(TLD), ...set(Q),
-    op.block, VOID, op.loop, VOID,
-    ...get(Q), ...get(TLD), op.i32Sub, ...i32(63), op.i32GtS, op.brIf, 1,
-    ...classInto(Q, 0),
-    ...get(C), ...i32(LETTER), op.i32And, op.i32Eqz, op.brIf, 1,
-    ...get(Q), ...i32(1), op.i32Add, ...set(Q),
-    op.br, 0,
-    op.end, op.end,
-    ...get(C), ...i32(UNICODE), op.i32And, op.if, VOID, ...stopAt, op.end,
+    ...runFrom(TLD, LETTER),
     // A top-level domain of 2..63 letters not followed by a guard: the match [S, Q).
     ...get(Q), ...get(TLD), op.i32Sub, ...i32(2), op.i32GeS,
     ...get(Q), ...get(TLD), op.i32Sub, ...i32(63), op.i32LeS, op.i32And,
@@ -168,31 +165,15 @@ function emailKernelSpec(): KernelSpec {
   return { fn: 'email', params: [I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: [[9, I32]], body, pages: 2 };
 }
 
-interface EmailKernel {
-  fn: (n: number, out: number, ats: number, count: number, from: number, lastEnd: number, keys: number) => number;
-  grow: (pages: number) => ArrayBuffer;
-  memory: ArrayBuffer;
-}
+const emailKernel = lazySearchKernel<(n: number, out: number, ats: number, count: number, from: number, lastEnd: number, keys: number) => number>(
+  emailKernelSpec,
+  classTable,
+);
 
-let kernel: EmailKernel | null | undefined;
-
-/** The kernel, made on first use; null where WebAssembly is unavailable (node --jitless). */
-function emailKernel(): EmailKernel | null {
-  if (kernel === undefined) {
-    const instance = instantiateKernel<EmailKernel['fn']>(emailKernelSpec());
-    if (instance !== null) new Uint8Array(instance.memory, CLASS, 65536).set(classTable());
-    kernel = instance;
-  }
-  return kernel;
-}
-
-/** Whether the kernel runs here (then the e-mail type searches whole texts, without an anchor). */
+/** Whether the loop can run here (then the e-mail type searches whole texts, without an anchor). */
 export function emailKernelAvailable(): boolean {
-  return emailKernel() !== null;
+  return webAssemblyAvailable();
 }
-
-/** The kernel is in use (a sink that searched again would overwrite its output): the caller searches in JavaScript. */
-let busy = false;
 
 /**
  * The e-mail matches in text[lo, hi) (its edges as the text's) of the '@'s at
@@ -213,24 +194,19 @@ export function emailKernelFind(
   onMatch: (start: number, end: number, key: Uint8Array, keyAt: number) => void,
   undecided: (at: number, lastEnd: number) => number,
 ): boolean {
-  const n = hi - lo;
-  const k = busy || n > EMAIL_KERNEL_MAX_UNITS ? null : emailKernel();
+  const k = emailKernel();
   if (k === null) return false;
-  const list = TEXT + 2 * n + ((4 - ((2 * n) % 4)) % 4);
+  const n = hi - lo;
+  const list = wordAfterUnits(TEXT, n);
   const out = list + 4 * count;
   // A match holds at least 6 units ("a@b.cd") and matches never overlap; a key byte per unit after that.
   const keys = out + 8 * (Math.floor(n / 6) + 1);
-  const end = keys + n;
-  if (end > k.memory.byteLength) k.memory = k.grow(Math.ceil((end - k.memory.byteLength) / 65536));
-  // Label ends, text, list, output and keys together: the text and the keys are leaked content, the others offsets.
-  const bytes = Buffer.from(k.memory, DOTS, end - DOTS);
-  const stop = new Int32Array(k.memory, STOP, 1);
-  busy = true;
-  try {
-    bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), TEXT - DOTS, 2 * n, 'utf16le');
+  // Label ends, text, list, output and keys are wiped together: the text and the keys are leaked content, the others offsets.
+  return k.withText(text, lo, hi, TEXT, DOTS, keys + n, () => {
     const positions = new Int32Array(k.memory, list, count);
     for (let j = 0; j < count; j++) positions[j] = ats[j]! - lo;
     const keyBytes = new Uint8Array(k.memory, keys, n);
+    const stop = new Int32Array(k.memory, STOP, 1);
     let from = 0;
     let lastEnd = 0;
     for (;;) {
@@ -243,19 +219,10 @@ export function emailKernelFind(
       lastEnd = undecided(lo + positions[at]!, lo + lastEnd) - lo;
       from = at + 1;
     }
-  } finally {
-    bytes.fill(0);
-    busy = false;
-  }
-  return true;
+  });
 }
 
 /** Nonzero bytes left in the kernel's memory past its class table and stop slot (for tests: 0 after every search). */
 export function emailKernelResidue(): number {
-  const k = emailKernel();
-  if (k === null) return 0;
-  const bytes = new Uint8Array(k.memory, DOTS);
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) n++;
-  return n;
+  return emailKernel()?.residue(DOTS) ?? 0;
 }

@@ -12,8 +12,8 @@
  * per undecided guard. Whatever the answer, the search goes on after the
  * candidate: no other match can start inside it (see `hetuKernelFind`).
  */
-import { Buffer } from 'node:buffer';
-import { I32, instantiateKernel, memarg, op, sleb32, VOID, type KernelSpec } from '../wasm-assembler.js';
+import { I32, memarg, op, sleb32, VOID, type KernelSpec } from '../wasm-assembler.js';
+import { CLASS_TABLE_BYTES, lazySearchKernel, wordAfterUnits } from './search-kernel.js';
 
 /** Class bits of a code unit (the table at CLASS). */
 const SIGN = 1; // [+YXWVUABCDEF-] and the dashes, either case
@@ -28,13 +28,10 @@ export const HETU_OFFSET_MASK = HETU_AFTER_UNDECIDED - 1;
 
 /** Byte layout: the class table (one byte per code unit), then the text; the output follows the text. */
 const CLASS = 0;
-const TEXT = 65536;
-
-/** Regions longer than this (code units) are left to the JavaScript search (the kernel's memory stays under 16 MB). */
-export const HETU_KERNEL_MAX_UNITS = 6 * 1024 * 1024;
+const TEXT = CLASS_TABLE_BYTES;
 
 function classTable(): Uint8Array {
-  const t = new Uint8Array(65536);
+  const t = new Uint8Array(CLASS_TABLE_BYTES);
   for (let c = 0x30; c <= 0x39; c++) t[c] = CHECK | WORD;
   for (const ch of '+-YXWVUABCDEFyxwvuabcdef') t[ch.charCodeAt(0)]! |= SIGN;
   for (let c = 0x41; c <= 0x59; c++) t[c]! |= CHECK;
@@ -132,26 +129,7 @@ function hetuKernelSpec(): KernelSpec {
   return { fn: 'hetu', params: [I32, I32], results: [I32], locals: [[7, I32]], body, pages: 2 };
 }
 
-interface HetuKernel {
-  fn: (n: number, out: number) => number;
-  grow: (pages: number) => ArrayBuffer;
-  memory: ArrayBuffer;
-}
-
-let kernel: HetuKernel | null | undefined;
-
-/** The kernel, made on first use; null where WebAssembly is unavailable (node --jitless). */
-function hetuKernel(): HetuKernel | null {
-  if (kernel === undefined) {
-    const instance = instantiateKernel<HetuKernel['fn']>(hetuKernelSpec());
-    if (instance !== null) new Uint8Array(instance.memory, CLASS, 65536).set(classTable());
-    kernel = instance;
-  }
-  return kernel;
-}
-
-/** The kernel is in use (a sink that searched again would overwrite its output): the caller searches in JavaScript. */
-let busy = false;
+const hetuKernel = lazySearchKernel<(n: number, out: number) => number>(hetuKernelSpec, classTable);
 
 /**
  * Candidates of the fi_hetu pattern in text[lo, hi) by the kernel, as start
@@ -165,33 +143,19 @@ let busy = false;
  * another match's six digits.
  */
 export function hetuKernelFind(text: string, lo: number, hi: number, onCandidate: (flagged: number) => void): boolean {
-  const n = hi - lo;
-  const k = busy || n > HETU_KERNEL_MAX_UNITS ? null : hetuKernel();
+  const k = hetuKernel();
   if (k === null) return false;
-  const out = TEXT + 2 * n + ((4 - ((2 * n) % 4)) % 4);
-  const end = out + 4 * (Math.floor(n / 11) + 1);
-  if (end > k.memory.byteLength) k.memory = k.grow(Math.ceil((end - k.memory.byteLength) / 65536));
-  // Text and output together: the output holds only offsets, but is wiped with the text.
-  const bytes = Buffer.from(k.memory, TEXT, end - TEXT);
-  busy = true;
-  try {
-    bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), 0, 2 * n, 'utf16le');
+  const n = hi - lo;
+  const out = wordAfterUnits(TEXT, n);
+  // Text and output are wiped together: the output holds only offsets.
+  return k.withText(text, lo, hi, TEXT, TEXT, out + 4 * (Math.floor(n / 11) + 1), () => {
     const count = k.fn(n, out);
     const found = new Int32Array(k.memory, out, count);
     for (let j = 0; j < count; j++) onCandidate(found[j]!);
-  } finally {
-    bytes.fill(0);
-    busy = false;
-  }
-  return true;
+  });
 }
 
 /** Nonzero bytes left in the kernel's memory past its class table (for tests: 0 after every search). */
 export function hetuKernelResidue(): number {
-  const k = hetuKernel();
-  if (k === null) return 0;
-  const bytes = new Uint8Array(k.memory, TEXT);
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) n++;
-  return n;
+  return hetuKernel()?.residue(TEXT) ?? 0;
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { email, EMAIL_ANCHOR, jsFind } from '../../../src/matcher/identifiers/email.js';
-import { EMAIL_KERNEL_MAX_UNITS, emailKernelAvailable, emailKernelResidue } from '../../../src/matcher/identifiers/email-kernel.js';
+import { emailKernelAvailable, emailKernelResidue } from '../../../src/matcher/identifiers/email-kernel.js';
+import { SEARCH_KERNEL_MAX_UNITS } from '../../../src/matcher/identifiers/search-kernel.js';
 import type { IdentifierType } from '../../../src/matcher/identifiers/types.js';
 import { makeEmail, makeName } from '../../../src/matcher/identifiers/synthetic.js';
 import { globalRegExp, scanMatches } from '../../../src/matcher/pattern-scan.js';
@@ -196,17 +197,19 @@ describe('email find: the WebAssembly loop itself', () => {
     const text = 'a@b.cd and e@f.gh';
     const inner: [number, number][] = [];
     const outer: [number, number][] = [];
+    // The inner region is longer, so a second copy in the loop's memory would cover the outer output.
+    const longer = `${' '.repeat(40)}${text}`;
     email.find!(text, 0, text.length, (s, e) => {
       outer.push([s, e]);
-      email.find!(text, 7, text.length, (x, y) => inner.push([x, y]));
+      email.find!(longer, 0, longer.length, (x, y) => inner.push([x, y]));
     });
     assert.deepEqual(outer, [[0, 6], [11, 17]]);
-    assert.deepEqual(inner, [[11, 17], [11, 17]]);
+    assert.deepEqual(inner, [[40, 46], [51, 57], [40, 46], [51, 57]]);
   });
 
-  it('leaves regions longer than its limit to JavaScript, with the same matches', () => {
-    const text = `${'a'.repeat(EMAIL_KERNEL_MAX_UNITS)} x@example.org`;
-    assert.deepEqual(byKernel(text), [[EMAIL_KERNEL_MAX_UNITS + 1, EMAIL_KERNEL_MAX_UNITS + 14]]);
+  it('searches a region longer than its limit too (in JavaScript), with the same matches', () => {
+    const text = `${'a'.repeat(SEARCH_KERNEL_MAX_UNITS)} x@example.org`;
+    assert.deepEqual(byKernel(text), [[SEARCH_KERNEL_MAX_UNITS + 1, SEARCH_KERNEL_MAX_UNITS + 14]]);
   });
 });
 
