@@ -22,6 +22,14 @@ export interface CsvParserOptions {
   maxRowChars: number;
   /** Called for every non-empty row; `line` is the 1-based physical line the row starts on. */
   onRow: (cells: string[], line: number) => void;
+  /**
+   * Optional: runs of plain lines come here instead of one `onRow` each.
+   * s[from, to) is one or more lines, each ended by LF (not CR), none empty,
+   * none holding a quote, none longer than maxCellChars: each line is one row
+   * whose cells are `line.split(delimiter)`, exactly what `onRow` would get.
+   * Rows still arrive in order: a run is passed before any row after it.
+   */
+  onLines?: (s: string, from: number, to: number) => void;
 }
 
 /** Streaming CSV parser: write() text pieces, end() once; rows arrive through onRow. */
@@ -37,6 +45,9 @@ export class CsvParser {
   private rowLine = 1;
   /** Index of the next delimiter in the text being written (see write). */
   private nextDelim = -1;
+  /** The run of plain lines not yet passed to onLines: [runFrom, runTo) of the text being written. */
+  private runFrom = 0;
+  private runTo = 0;
   /** True once any cell or row had to be cut. */
   truncated = false;
 
@@ -61,6 +72,8 @@ export class CsvParser {
     let lf = -1;
     let cr = -1;
     let quote = -1;
+    const onLines = this.opts.onLines;
+    this.runFrom = this.runTo = i;
     while (i < n) {
       if (this.state === State.FieldStart && this.row.length === 0) {
         if (lf < i) lf = indexOrEnd(s, '\n', i);
@@ -69,6 +82,19 @@ export class CsvParser {
         if (end < n) {
           if (quote < i) quote = indexOrEnd(s, '"', i);
           if (quote > end && end - i < this.opts.maxRowChars) {
+            if (onLines !== undefined && end === lf && end > i && end - i <= this.opts.maxCellChars) {
+              // A line no cell of which can be cut: it joins the run of such lines.
+              if (this.runTo !== i) {
+                this.passRun(s);
+                this.runFrom = i;
+              }
+              this.runTo = end + 1;
+              this.line++;
+              this.rowLine = this.line;
+              i = end + 1;
+              continue;
+            }
+            this.passRun(s);
             // A whole line without quotes: cut natively instead of walking it character by character.
             if (end > i) this.plainRow(s, i, end);
             i = this.nextLine(s, end, end === cr ? CR : LF);
@@ -76,6 +102,7 @@ export class CsvParser {
           }
         }
       }
+      this.passRun(s);
       switch (this.state) {
         case State.FieldStart: {
           if (s.charCodeAt(i) === QUOTE) {
@@ -138,6 +165,15 @@ export class CsvParser {
         }
       }
     }
+    this.passRun(s);
+  }
+
+  /** Passes the pending run of plain lines, if any, to onLines. */
+  private passRun(s: string): void {
+    const from = this.runFrom;
+    if (this.runTo === from) return;
+    this.runFrom = this.runTo;
+    this.opts.onLines!(s, from, this.runTo);
   }
 
   /** Flushes the last row. Returns false when the input ended inside a quoted field. */

@@ -14,6 +14,7 @@ import { extract } from './extract.js';
 import { flattenObject } from './json-flatten.js';
 import { JsonSplitter } from './json-splitter.js';
 import { openInput } from './open-input.js';
+import { partText } from './parts.js';
 import { decodeStream } from './text-stream.js';
 import { DEFAULT_LIMITS, type ExtractIssue } from './types.js';
 import { openXlsx, selectSheet } from './xlsx-reader.js';
@@ -263,7 +264,7 @@ export async function readDocumentText(path: string): Promise<string> {
       begin: (ref) => {
         if (ref.entry.length === 0) mediaType = ref.mediaType;
       },
-      part: (p) => parts.push(p.kind === 'text' ? p.text : `${p.cells.join('\t')}\n`),
+      part: (p) => parts.push(partText(p)),
       end: () => undefined,
       issue: (i) => issues.push(i),
     });

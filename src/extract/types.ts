@@ -9,6 +9,14 @@ export type Part =
   /** A structured record: one CSV/XLSX row, one HTML table row, one flattened JSON object. */
   | { kind: 'row'; cells: string[]; header?: string[] }
   /**
+   * Consecutive rows of delimited text, as they were written: `lines` is one
+   * or more lines, each ended by '\n' (no '\r', none empty), and each line is
+   * one row whose cells are `line.split(delimiter)`. It stands for exactly
+   * those `row` parts (with `header`), in order; a leaked table arrives this
+   * way without a string per cell.
+   */
+  | { kind: 'rows'; lines: string; delimiter: string; header?: string[] }
+  /**
    * A chunk of free text. Consecutive chunks of one document are contiguous;
    * extractors cut chunks at a newline or whitespace when one is available so
    * that tokens are rarely split. At most ~1 MiB of text per chunk.

@@ -18,6 +18,7 @@ import { doubled } from './growable.js';
 import { maxSeverity, type Confidence, type Finding, type FindingSource, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
 import { RecordHits } from './record-hits.js';
+import { ROW_SEPARATOR, RowBatch } from './row-batch.js';
 import { SimhashBuilder } from './simhash.js';
 import { TextHits } from './text-hits.js';
 import { TextNormalizer, type UnitsSink } from './text-normalize.js';
@@ -28,9 +29,6 @@ const PROXIMITY_CHARS = 300;
 /** Documents longer than this (normalized characters) get no whole-document simhash. */
 export const SIMHASH_MAX_CHARS = 2 * 1024 * 1024;
 const SIMHASH_MAX_DISTANCE = 3;
-/** Joins rows in a batch; NUL stops identifier patterns from matching across rows. */
-const ROW_SEPARATOR = '\n\u0000';
-const ROW_BATCH_CHARS = 48 * 1024;
 /** Findings whose record references are looked up together (see #orgFindings). */
 const REF_CHUNK = 16 * 1024;
 const SPACE = 0x20;
@@ -117,9 +115,7 @@ interface OrgDocState {
 
 interface DocState {
   ref: DocumentRef;
-  rows: string[];
-  rowStarts: number[];
-  rowChars: number;
+  rows: RowBatch;
   normalizer: TextNormalizer;
   /** Receives the normalizer's code units (bound once per document). */
   feed: UnitsSink;
@@ -177,9 +173,10 @@ export class DocumentMatcher implements DocumentSink {
   begin(ref: DocumentRef): void {
     const doc: DocState = {
       ref,
-      rows: [],
-      rowStarts: [],
-      rowChars: 0,
+      rows: new RowBatch((text, starts) => {
+        this.#detect(doc, text, 0, starts);
+        this.#feedText(doc, `${text}\n`);
+      }),
       normalizer: new TextNormalizer(),
       feed: (units, length) => this.#feedUnits(doc, units, length),
       carry: '',
@@ -208,14 +205,11 @@ export class DocumentMatcher implements DocumentSink {
     const doc = this.#stack[this.#stack.length - 1];
     if (!doc) return;
     if (part.kind === 'row') {
-      // Rows are matched in batches: one regex pass over many rows is far cheaper than one per row.
-      const text = part.cells.join('\t');
-      doc.rowStarts.push(doc.rowChars);
-      doc.rows.push(text);
-      doc.rowChars += text.length + ROW_SEPARATOR.length;
-      if (doc.rowChars >= ROW_BATCH_CHARS) this.#flushRows(doc);
+      doc.rows.addRow(part.cells.join('\t'));
+    } else if (part.kind === 'rows') {
+      doc.rows.addLines(part.lines, part.delimiter);
     } else {
-      this.#flushRows(doc);
+      doc.rows.flush();
       const text = doc.carry + part.text;
       this.#detect(doc, text, doc.carry.length, null);
       doc.carry = text.length > PROXIMITY_CHARS ? text.slice(text.length - PROXIMITY_CHARS) : text;
@@ -223,21 +217,10 @@ export class DocumentMatcher implements DocumentSink {
     }
   }
 
-  #flushRows(doc: DocState): void {
-    if (doc.rows.length === 0) return;
-    const text = doc.rows.join(ROW_SEPARATOR);
-    const starts = Int32Array.from(doc.rowStarts);
-    doc.rows = [];
-    doc.rowStarts = [];
-    doc.rowChars = 0;
-    this.#detect(doc, text, 0, starts);
-    this.#feedText(doc, `${text}\n`);
-  }
-
   end(ref: DocumentRef, meta: { sha256: string; size: number }): void {
     const doc = this.#stack.pop();
     if (!doc) return;
-    this.#flushRows(doc);
+    doc.rows.flush();
     doc.normalizer.flushUnits(doc.feed);
     if (this.#maxTermLen > 0) this.#finishTerms(doc);
     for (const st of doc.orgs) st.winnower.end(st.onFingerprint);

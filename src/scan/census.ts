@@ -2,6 +2,7 @@
  * Identifier census for `inspect`: which identifier types occur where, by byte
  * offset, without keys and without ever reporting a value.
  */
+import { partText, rowsCells } from '../extract/parts.js';
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { ALL_TYPES } from '../matcher/identifiers/registry.js';
 import type { IdentifierType } from '../matcher/identifiers/types.js';
@@ -52,7 +53,16 @@ export class CensusSink implements DocumentSink {
   part(part: Part): void {
     const f = this.#stack[this.#stack.length - 1];
     if (!f) return;
-    const chunk = part.kind === 'row' ? `${part.cells.join('\t')}\n` : part.text;
+    if (part.kind === 'rows') {
+      // Row by row, as if each had come as its own part.
+      for (const cells of rowsCells(part)) this.#chunk(f, `${cells.join('\t')}\n`);
+    } else {
+      this.#chunk(f, partText(part));
+    }
+  }
+
+  /** Sightings in the next piece of the document's text. */
+  #chunk(f: Frame, chunk: string): void {
     const text = f.carry + chunk;
     const base = f.bytes - f.carryBytes;
     const prefixLen = f.carry.length;

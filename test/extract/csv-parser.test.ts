@@ -175,3 +175,78 @@ describe('CsvParser against a character-by-character reference', () => {
     assert.deepEqual(quoted, plain);
   });
 });
+
+/**
+ * The parser with onLines: each run's lines are checked against onLines'
+ * contract and stand for rows (cells by split, lines counted), in order with
+ * the rows onRow gets.
+ */
+function parseWithLines(pieces: string[], delimiter: string, maxCell: number, maxRow: number): Parsed & { runs: number } {
+  const rows: Parsed['rows'] = [];
+  let runs = 0;
+  let line = 1;
+  const p = new CsvParser({
+    delimiter,
+    maxCellChars: maxCell,
+    maxRowChars: maxRow,
+    onRow: (cells, at) => {
+      rows.push({ cells, line: at });
+      line = at;
+    },
+    onLines: (s, from, to) => {
+      runs++;
+      assert.ok(to > from && s.charCodeAt(to - 1) === 0x0a, 'a run ends with LF');
+      const lines = s.slice(from, to - 1).split('\n');
+      // The run starts on the line after the last row's (or the first), possibly after skipped empty lines: its first line is where the parser is.
+      for (const l of lines) {
+        assert.ok(l.length > 0 && l.length <= maxCell && !/["\r]/.test(l), `not a plain line: ${JSON.stringify(l)}`);
+        rows.push({ cells: l.split(delimiter), line: -1 });
+      }
+      line = -1;
+    },
+  });
+  for (const piece of pieces) p.write(piece);
+  const closed = p.end();
+  void line;
+  return { rows, truncated: p.truncated, closed, line: p.currentLine, runs };
+}
+
+/** Rows without their line numbers, where onLines gives none. */
+function withoutLines(parsed: Parsed, like: Parsed): Parsed {
+  return { ...parsed, rows: parsed.rows.map((r, i) => (like.rows[i]?.line === -1 ? { ...r, line: -1 } : r)) };
+}
+
+describe('CsvParser with onLines', () => {
+  it('runs of plain lines stand for exactly the rows onRow would get, in order, for any text, limits and cutting', () => {
+    fc.assert(
+      fc.property(fc.oneof(csvText, noise), delimiter, limits, fc.array(fc.nat(), { maxLength: 8 }), (text, d, [maxCell, maxRow], cuts) => {
+        const expected = reference(text, d, maxCell, maxRow);
+        for (const pieces of [[text], cutAt(text, cuts)]) {
+          const { runs, ...got } = parseWithLines(pieces, d, maxCell, maxRow);
+          void runs;
+          assert.deepEqual(got, withoutLines(expected, got));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes a table of plain lines as one run per piece, and a line with a quote, a CR or too long a cell row by row', () => {
+    const plain = 'a;b;c\n1;2;3\n4;5;6\n';
+    const got = parseWithLines([plain], ';', 100, 1000);
+    assert.equal(got.runs, 1);
+    assert.deepEqual(got.rows.map((r) => r.cells), [['a', 'b', 'c'], ['1', '2', '3'], ['4', '5', '6']]);
+    assert.equal(got.line, 4);
+    const mixed = parseWithLines(['a;b\n"q";r\n', 's;t\r\nu;v\n', `${'w'.repeat(20)};x\ny;z\n`], ';', 10, 1000);
+    assert.deepEqual(mixed.rows, [
+      { cells: ['a', 'b'], line: -1 },
+      { cells: ['q', 'r'], line: 2 },
+      { cells: ['s', 't'], line: 3 },
+      { cells: ['u', 'v'], line: -1 },
+      { cells: ['w'.repeat(10), 'x'], line: 5 },
+      { cells: ['y', 'z'], line: -1 },
+    ]);
+    assert.equal(mixed.runs, 3);
+    assert.equal(mixed.truncated, true);
+  });
+});

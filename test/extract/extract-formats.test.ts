@@ -62,6 +62,26 @@ describe('extract: formats', () => {
     ]);
   });
 
+  it('CSV of plain lines: the header as a row, the rest as rows parts standing for the same rows', async () => {
+    const csv = `id,name,phone\n${Array.from({ length: 50 }, (_, i) => `${i},Aino ${i},040-12${i}`).join('\n')}\n"q",x,y\nlast,a,b\n`;
+    // In 7-byte pieces no whole line is ever at hand: every row comes as a row part.
+    const small = await run('plain.csv', enc.encode(csv));
+    assert.equal(small.rowsParts, 0);
+    const sink = await run('plain.csv', enc.encode(csv), {}, 1 << 20);
+    assert.deepEqual(sink.trace(), small.trace());
+    // Rows parts are recorded as the row parts they stand for: the trace is the row-by-row one.
+    assert.deepEqual(sink.trace(), [
+      'begin plain.csv text/csv',
+      'row id|name|phone',
+      ...Array.from({ length: 50 }, (_, i) => `row ${i}|Aino ${i}|040-12${i} [id|name|phone]`),
+      'row q|x|y [id|name|phone]',
+      'row last|a|b [id|name|phone]',
+      'end plain.csv',
+    ]);
+    // The 50 plain lines came as one rows part, the line after the quoted one as another.
+    assert.equal(sink.rowsParts, 2);
+  });
+
   it('CSV sniffed from content: tabs, quoted newlines, CRLF', async () => {
     const csv = 'id\tname\tnote\r\n1\tAino\t"two\r\nlines"\r\n2\tEero\t"say ""hi"""\r\n3\tLiisa\tplain\r\n';
     const sink = await run('export', enc.encode(csv));

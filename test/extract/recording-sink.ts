@@ -1,9 +1,10 @@
 /** A DocumentSink that records every call, for asserting exact sequences. */
+import { rowsCells } from '../../src/extract/parts.js';
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../../src/extract/types.js';
 
 export type SinkEvent =
   | { kind: 'begin'; ref: DocumentRef }
-  | { kind: 'part'; part: Part }
+  | { kind: 'part'; part: Exclude<Part, { kind: 'rows' }> }
   | { kind: 'end'; ref: DocumentRef; sha256: string; size: number }
   | { kind: 'issue'; issue: ExtractIssue };
 
@@ -18,7 +19,15 @@ export class RecordingSink implements DocumentSink {
   begin(ref: DocumentRef): void {
     this.events.push({ kind: 'begin', ref });
   }
+  /** `rows` parts counted (each is recorded as the row parts it stands for). */
+  rowsParts = 0;
+
   part(part: Part): void {
+    if (part.kind === 'rows') {
+      this.rowsParts++;
+      for (const cells of rowsCells(part)) this.events.push({ kind: 'part', part: { kind: 'row', cells, ...(part.header ? { header: part.header } : {}) } });
+      return;
+    }
     if (part.kind === 'text') {
       this.textChars += part.text.length;
       this.textParts++;
