@@ -17,10 +17,22 @@ export const op = {
   select: 0x1b,
 } as const;
 
+/**
+ * Fixed-width SIMD instructions (the 0xFD prefix and its LEB128 subopcode,
+ * all under 128 here); memory ones take a memarg after, store64Lane also a lane.
+ */
+export const simd = {
+  v128Load: [0xfd, 0x00], v128Store: [0xfd, 0x0b],
+  i16x8Splat: [0xfd, 0x10], i16x8Eq: [0xfd, 0x2d],
+  v128And: [0xfd, 0x4e], v128Or: [0xfd, 0x50], v128Bitselect: [0xfd, 0x52], v128AnyTrue: [0xfd, 0x53],
+  v128Store64Lane: [0xfd, 0x5b], i8x16NarrowI16x8U: [0xfd, 0x66],
+} as const;
+
 /** Block type of a block, loop or if that leaves nothing on the stack. */
 export const VOID = 0x40;
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const V128 = 0x7b;
 
 /** Unsigned LEB128 of a non-negative 32-bit integer. */
 function uleb(n: number): number[] {
@@ -96,6 +108,7 @@ function assembleKernel(spec: KernelSpec): Uint8Array {
 
 /** The part of the WebAssembly API used here (this project's TypeScript libs do not declare it). */
 interface WebAssemblyApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: Record<string, unknown> & { memory: { buffer: ArrayBuffer; grow(pages: number): number } } };
 }
@@ -107,6 +120,12 @@ function webAssembly(): WebAssemblyApi | undefined {
 /** Whether kernels can be instantiated here (not under node --jitless), without making one. */
 export function webAssemblyAvailable(): boolean {
   return webAssembly() !== undefined;
+}
+
+/** Whether this engine compiles the kernel (a kernel with SIMD instructions needs an engine that has them). */
+export function kernelCompiles(spec: KernelSpec): boolean {
+  const wasm = webAssembly();
+  return wasm !== undefined && wasm.validate(assembleKernel(spec));
 }
 
 /**

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { linesKernelResidue } from '../../src/matcher/lines-kernel.js';
+import { linesKernelResidue, linesKernelSpec } from '../../src/matcher/lines-kernel.js';
+import { instantiateKernel } from '../../src/matcher/wasm-assembler.js';
 import { ROW_BATCH_CHARS, ROW_SEPARATOR, RowBatch } from '../../src/matcher/row-batch.js';
 
 type Batch = [text: string, starts: number[]];
@@ -87,6 +88,38 @@ describe('RowBatch', () => {
     assert.equal(linesKernelResidue(), 0);
     // And the loop is free again.
     assert.deepEqual(batches([[lines, ';']]), rowByRow([[lines, ';']]));
+  });
+
+  it('the loop eight units at a time (SIMD) and the one a unit at a time rewrite any lines the same, as replaceAll would', () => {
+    type Lines = (n: number, delimiter: number, out: number, starts: number) => number;
+    const kernels = [linesKernelSpec(true), linesKernelSpec(false)].map((spec) => instantiateKernel<Lines>(spec)!);
+    const run = (k: (typeof kernels)[number], text: string, delimiter: string): [string, number[]] => {
+      const n = text.length;
+      // Word-aligned, as the offsets are read as an Int32Array.
+      const out = (2 * n + 7) & ~3;
+      const starts = out + 4 * n + 4;
+      const mem = Buffer.from(k.memory);
+      mem.fill(0);
+      mem.write(text, 0, 'utf16le');
+      const r = k.fn(n, delimiter.charCodeAt(0), out, starts);
+      const count = r >>> 1;
+      const offsets = [...new Int32Array(k.memory, starts, count)];
+      const length = offsets[count - 1]!;
+      return [(r & 1) === 1 ? mem.toString('utf16le', out, out + 2 * length) : mem.toString('latin1', out, out + length), offsets];
+    };
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 12 }), delimiter, (ls, d) => {
+        const text = `${ls.map((l) => l.slice(0, 200)).join('\n')}\n`;
+        const expected = text.replaceAll(d, '\t').replaceAll('\n', ROW_SEPARATOR);
+        const offsets = [0];
+        for (let i = 0, o = 0; i < text.length; i++) {
+          o += text[i] === '\n' ? 2 : 1;
+          if (text[i] === '\n') offsets.push(o);
+        }
+        for (const k of kernels) assert.deepEqual(run(k, text, d), [expected, offsets]);
+      }),
+      { numRuns: 1500 },
+    );
   });
 
   it('without WebAssembly (node --jitless) makes the same batches', () => {
