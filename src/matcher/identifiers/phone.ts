@@ -7,6 +7,7 @@
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { cleanInput, DASH_CLASS, RIGHT_NUM } from './lexical.js';
+import { phoneKernelFind } from './phone-kernel.js';
 import type { IdentifierType, NormalizeOptions } from './types.js';
 
 const PHONE_CHARS = /^[+\d\s().\/-]+$/;
@@ -126,20 +127,54 @@ function scanKeyBytes(text: string, start: number, end: number, out: Uint8Array,
   return o - at;
 }
 
+/**
+ * A candidate must start the way phone numbers are written and dates, ids
+ * and e-mail local parts are not: "+CC" or "00CC" (optionally "(0)"), an
+ * "(area)", or a trunk "0"; then digits with single space/dash separators.
+ * Dots and slashes are not separators (they make every date a candidate, and
+ * each candidate costs a libphonenumber parse). Not after '.', '@' or a letter.
+ */
+const PATTERN =
+  `(?<![\\p{L}\\p{N}_+.@]|\\p{N}[${DASH_CLASS}./])` +
+  `(?:(?:\\+|00)\\d{1,3}[ ${DASH_CLASS}]?(?:\\(0\\)[ ${DASH_CLASS}]?)?|\\(\\d{1,5}\\)[ ${DASH_CLASS}]?|0)` +
+  `\\d(?:[ ${DASH_CLASS}]?\\d){4,13}${RIGHT_NUM}(?![@.]\\p{L})`;
+
+/** The pattern at one position only (sticky), for the starts the kernel leaves to it. */
+const AT_START = new RegExp(PATTERN, 'uy');
+/** The pattern over a region, where the kernel is unavailable (node --jitless) or busy. */
+const IN_REGION = new RegExp(PATTERN, 'gu');
+
+/**
+ * The end of the pattern's match starting at `start` in text[lo, hi), or -1.
+ * A match reaches at most 37 units past its start and its guards three more
+ * (a digit outside the BMP after a dash), and the left guard looks at most
+ * four back, so the regex runs over that window only.
+ */
+function matchAt(text: string, lo: number, hi: number, start: number): number {
+  const from = Math.max(lo, start - 4);
+  AT_START.lastIndex = start - from;
+  const m = AT_START.exec(text.slice(from, Math.min(hi, start + 48)));
+  return m === null ? -1 : start + m[0].length;
+}
+
+/**
+ * The pattern's matches in text[lo, hi) by the WebAssembly loop of
+ * phone-kernel.ts (property-tested against the regex), which asks the regex
+ * about starts next to characters outside ASCII; by the regex where the loop
+ * is unavailable.
+ */
+function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
+  if (phoneKernelFind(text, lo, hi, onMatch, (start) => matchAt(text, lo, hi, start))) return;
+  const part = lo === 0 && hi === text.length ? text : text.slice(lo, hi);
+  IN_REGION.lastIndex = 0;
+  for (let m = IN_REGION.exec(part); m !== null; m = IN_REGION.exec(part)) onMatch(lo + m.index, lo + m.index + m[0].length);
+}
+
 /** Phone number (E.164). */
 export const phone: IdentifierType = {
   name: 'phone',
-  // A candidate must start the way phone numbers are written and dates, ids
-  // and e-mail local parts are not: "+CC" or "00CC" (optionally "(0)"), an
-  // "(area)", or a trunk "0"; then digits with single space/dash separators.
-  // Dots and slashes are not separators (they make every date a candidate, and
-  // each candidate costs a libphonenumber parse). Not after '.', '@' or a letter.
-  pattern: new RegExp(
-    `(?<![\\p{L}\\p{N}_+.@]|\\p{N}[${DASH_CLASS}./])` +
-      `(?:(?:\\+|00)\\d{1,3}[ ${DASH_CLASS}]?(?:\\(0\\)[ ${DASH_CLASS}]?)?|\\(\\d{1,5}\\)[ ${DASH_CLASS}]?|0)` +
-      `\\d(?:[ ${DASH_CLASS}]?\\d){4,13}${RIGHT_NUM}(?![@.]\\p{L})`,
-    'gu',
-  ),
+  pattern: new RegExp(PATTERN, 'gu'),
+  find,
   normalize,
   scanKey,
   scanKeyBytes,

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { phone } from '../../../src/matcher/identifiers/phone.js';
-import { makeFiPhone } from '../../../src/matcher/identifiers/synthetic.js';
+import { createRng, makeFiPhone } from '../../../src/matcher/identifiers/synthetic.js';
+import { PHONE_STOP_BYTE, PHONE_TEXT_BYTE, phoneClassTable, phoneKernelResidue, phoneKernelSpec } from '../../../src/matcher/identifiers/phone-kernel.js';
+import { instantiateKernel } from '../../../src/matcher/wasm-assembler.js';
 import { candidates, embeddings, FC, found, fromGenerator } from './helpers.js';
 
 const FI = { region: 'FI' };
@@ -89,3 +91,120 @@ describe('phone scanKey (the fast path used while scanning)', () => {
     if (compared < 1000) throw new Error(`only ${compared} comparisons`);
   });
 });
+
+/** The regex's matches in text[lo, hi) (its edges as the text's), as offsets into text. */
+function regexMatches(text: string, lo = 0, hi = text.length): [number, number][] {
+  const re = new RegExp(phone.pattern!.source, 'gu');
+  const part = text.slice(lo, hi);
+  const out: [number, number][] = [];
+  for (let m = re.exec(part); m !== null; m = re.exec(part)) out.push([lo + m.index, lo + m.index + m[0].length]);
+  return out;
+}
+
+function findMatches(text: string, lo = 0, hi = text.length): [number, number][] {
+  const out: [number, number][] = [];
+  phone.find!(text, lo, hi, (s, e) => out.push([s, e]));
+  return out;
+}
+
+describe('phone find (the WebAssembly loop used while scanning)', () => {
+  // Pieces that make the pattern's choices: prefixes, separators, guards, and characters outside ASCII
+  // (letters, digits of other scripts, an astral digit, lone surrogates, the dashes).
+  const piece = fc.constantFrom(
+    '0', '00', '+', '+358', '00358', '(', ')', '(0)', '(09)', '(12345)', '(123456)', '040', '1234567', '12', '5', '9',
+    ' ', '-', '\u2010', '\u2015', '\u2212', '.', '/', '@', '_', 'a', 'Z', 'x.y', '\n', '\u0000', '\t',
+    'ä', '\u0663', '\u{1D7CE}', '\ud835', '\udfce', '\u00a0', 'é0', '1-', '3.', '@a', '.b', '@1', '-\u0663', '.\u00e4',
+  );
+  const tricky = fc.array(piece, { maxLength: 40 }).map((a) => a.join(''));
+  const valid = fc.integer({ min: 1, max: 2 ** 31 - 1 }).map((seed) => {
+    const n = makeFiPhone(createRng(seed));
+    return [n, n.replace('+358', '0'), n.replace(/ /g, '-'), `(0${n.slice(4, 6)}) ${n.slice(7)}`][seed % 4]!;
+  });
+  const mixed = fc.array(fc.oneof(valid, piece, fc.string({ maxLength: 3 })), { maxLength: 20 }).map((a) => a.join(''));
+
+  it('finds what the regex finds on known cases', () => {
+    for (const text of [
+      '+358 40 123 4567', '+358 (0)40 123 4567', '00358401234567', '(09) 1234 567', '040-1234567', '0401234567',
+      'tel. 040 123 4567, fax 09-123 4567', '1-0401234567', 'x0401234567', '0401234567@x', '0401234567.a', '040123456789012345678',
+      '+3584012345 67', '+1 (0) 23456', '(123456) 1234567', '040\u20131234567', '\u06630401234567', '0401234567\u0663', 'ä0401234567', '040123-\u0663',
+    ]) {
+      assert.deepEqual(findMatches(text), regexMatches(text), text);
+    }
+  });
+
+  it('property: on any text, the same matches as the regex', () => {
+    fc.assert(
+      fc.property(fc.oneof(tricky, mixed, fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 })), (text) => {
+        assert.deepEqual(findMatches(text), regexMatches(text));
+      }),
+      { numRuns: FC.numRuns * 8 },
+    );
+  });
+
+  it("property: in a region, the regex's matches in that slice (its edges count as the text's)", () => {
+    fc.assert(
+      fc.property(fc.oneof(tricky, mixed), fc.nat(), fc.nat(), (t, x, y) => {
+        const lo = x % (t.length + 1);
+        const hi = lo + (y % (t.length - lo + 1));
+        assert.deepEqual(findMatches(t, lo, hi), regexMatches(t, lo, hi));
+      }),
+      { numRuns: FC.numRuns * 4 },
+    );
+  });
+
+  it('the loop with and without SIMD, each on its own: the same matches and undecided starts', () => {
+    type Phone = (n: number, from: number, out: number) => number;
+    const kernels = [phoneKernelSpec(true), phoneKernelSpec(false)].map((spec) => instantiateKernel<Phone>(spec)!);
+    const run = (k: (typeof kernels)[number], text: string): number[] => {
+      const mem = Buffer.from(k.memory);
+      mem.fill(0);
+      mem.set(phoneClassTable(), 0);
+      const at = PHONE_TEXT_BYTE;
+      mem.write(text, at, 'utf16le');
+      const out = at + 2 * text.length + 12 + (4 - ((2 * text.length) % 4)) % 4;
+      const seen: number[] = [];
+      for (let from = 0; ; ) {
+        const count = k.fn(text.length, from, out);
+        seen.push(...new Int32Array(k.memory, out, 2 * count));
+        const stop = new Int32Array(k.memory, PHONE_STOP_BYTE, 1)[0]!;
+        seen.push(-1, stop);
+        if (stop < 0) return seen;
+        from = stop + 1;
+      }
+    };
+    fc.assert(
+      fc.property(fc.oneof(tricky, mixed), (text) => {
+        assert.deepEqual(run(kernels[0]!, text), run(kernels[1]!, text));
+      }),
+      { numRuns: FC.numRuns * 2 },
+    );
+  });
+
+  it('leaves nothing of the text in its memory, also when the sink throws', () => {
+    const text = 'puh. 040-1234567; +358 50 765 4321\n'.repeat(200);
+    assert.ok(findMatches(text).length === 400);
+    assert.equal(phoneKernelResidue(), 0);
+    assert.throws(() => phone.find!(text, 0, text.length, () => {
+      throw new Error('sink failed');
+    }), /sink failed/);
+    assert.equal(phoneKernelResidue(), 0);
+  });
+
+  it('answers a search made from inside its sink (with the regex then), and grows for a long text', () => {
+    const inner = '0401234567 ja 050-7654321';
+    const text = `${'x 040 1234567 y '.repeat(100)}`;
+    const outer: [number, number][] = [];
+    let innerFound: [number, number][] = [];
+    phone.find!(text, 0, text.length, (s, e) => {
+      outer.push([s, e]);
+      if (outer.length === 1) innerFound = findMatches(inner);
+    });
+    assert.deepEqual(outer, regexMatches(text));
+    assert.deepEqual(innerFound, regexMatches(inner));
+    const long = '+358 40 123 4567 / (09) 123 4567 '.repeat(80_000);
+    assert.equal(findMatches(long).length, regexMatches(long).length);
+    assert.deepEqual(findMatches(inner), regexMatches(inner));
+    assert.equal(phoneKernelResidue(), 0);
+  });
+});
+
