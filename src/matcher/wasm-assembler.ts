@@ -28,6 +28,9 @@ export const simd = {
   v128Store64Lane: [0xfd, 0x5b], i8x16NarrowI16x8U: [0xfd, 0x66],
 } as const;
 
+/** memory.copy (bulk memory): destination, source and byte count on the stack. */
+export const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00] as const;
+
 /** Block type of a block, loop or if that leaves nothing on the stack. */
 export const VOID = 0x40;
 export const I32 = 0x7f;

@@ -43,8 +43,11 @@ export class RecordingSink implements DocumentSink {
     this.events.push({ kind: 'issue', issue });
   }
 
-  /** A compact trace: "begin a.zip>b.csv text/csv", "row x|y", "text ...", "issue CODE", "end a.zip". */
-  trace(): string[] {
+  /**
+   * A compact trace: "begin a.zip>b.csv text/csv", "row x|y [header]", "text ...", "issue CODE", "end a.zip";
+   * without the rows' headers when `headers` is false (JSON Lines records flattened by the WebAssembly loop come without them).
+   */
+  trace(headers = true): string[] {
     const path = (r: DocumentRef): string => [r.source, ...r.entry].join('>');
     return this.events.map((e) => {
       switch (e.kind) {
@@ -55,7 +58,7 @@ export class RecordingSink implements DocumentSink {
         case 'issue':
           return `issue ${path(e.issue.ref)} ${e.issue.code}`;
         case 'part':
-          return e.part.kind === 'row' ? `row ${e.part.cells.join('|')}${e.part.header ? ` [${e.part.header.join('|')}]` : ''}` : `text ${e.part.text}`;
+          return e.part.kind === 'row' ? `row ${e.part.cells.join('|')}${headers && e.part.header ? ` [${e.part.header.join('|')}]` : ''}` : `text ${e.part.text}`;
       }
     });
   }
