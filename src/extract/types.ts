@@ -9,11 +9,12 @@ export type Part =
   /** A structured record: one CSV/XLSX row, one HTML table row, one flattened JSON object. */
   | { kind: 'row'; cells: string[]; header?: string[] }
   /**
-   * Consecutive rows of delimited text, as they were written: `lines` is one
-   * or more lines, each ended by '\n' (no '\r', none empty), and each line is
-   * one row whose cells are `line.split(delimiter)`. It stands for exactly
-   * those `row` parts (with `header`), in order; a leaked table arrives this
-   * way without a string per cell.
+   * Consecutive rows in one string: `lines` is one or more lines, each ended
+   * by '\n' (no '\r', none empty), and each line is one row whose cells are
+   * `line.split(delimiter)`. It stands for exactly those `row` parts, in
+   * order, with `header` (CSV: the first row; JSON Lines records flattened by
+   * the WebAssembly loop come without their keys). A leaked table arrives
+   * this way without a string per cell.
    */
   | { kind: 'rows'; lines: string; delimiter: string; header?: string[] }
   /**
