@@ -72,8 +72,8 @@ export const PHONE_TEXT_BYTE = TEXT;
 export function phoneKernelSpec(vector: boolean): KernelSpec {
   const [N, FROM, OUT] = [0, 1, 2] as const;
   const [S, C, Q, P0, D, K, G, R, E, T, COUNT] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] as const;
-  // Vector locals: eight units, and eight of each starting unit.
-  const [V, VZERO, VPLUS, VOPEN] = [14, 15, 16, 17] as const;
+  // Vector locals: eight units, eight of each starting unit, eight tens.
+  const [V, VZERO, VPLUS, VOPEN, VTEN] = [14, 15, 16, 17, 18] as const;
   const get = (local: number): number[] => [op.localGet, local];
   const set = (local: number): number[] => [op.localSet, local];
   const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
@@ -178,19 +178,31 @@ export function phoneKernelSpec(vector: boolean): KernelSpec {
     ...body,
     op.end,
   ];
-  /** Eight units at a time past units that cannot start a match. */
+  /**
+   * Eight units at a time past units that cannot start a match (a '+', '('
+   * or '0' after a digit cannot: the left guard refuses it), then to the first
+   * that can (C = their lanes' bits).
+   */
   const skip = [
     op.block, VOID, op.loop, VOID,
     ...get(S), ...i32(8), op.i32Add, ...get(N), op.i32GtS, op.brIf, 1,
     ...get(S), ...i32(1), op.i32Shl, ...simd.v128Load, ...memarg(0, TEXT), ...set(V),
     ...get(V), ...get(VZERO), ...simd.i16x8Eq, ...get(V), ...get(VPLUS), ...simd.i16x8Eq, ...simd.v128Or, ...get(V), ...get(VOPEN), ...simd.i16x8Eq, ...simd.v128Or,
-    ...simd.v128AnyTrue, op.brIf, 1,
+    // The units before them (the one before the text is a zero pad unit).
+    ...get(S), ...i32(1), op.i32Shl, ...i32(TEXT - 2), op.i32Add, ...simd.v128Load, ...memarg(0, 0),
+    ...get(VZERO), ...simd.i16x8Sub, ...get(VTEN), ...simd.i16x8LtU,
+    ...simd.v128AndNot,
+    ...simd.i16x8Bitmask, ...set(C),
+    ...get(C), op.if, VOID,
+    ...get(S), ...get(C), op.i32Ctz, op.i32Add, ...set(S),
+    op.br, 2,
+    op.end,
     ...add(S, 8),
     op.br, 0,
     op.end, op.end,
   ];
   const code = [
-    ...(vector ? [...i32(0x30), ...simd.i16x8Splat, ...set(VZERO), ...i32(0x2b), ...simd.i16x8Splat, ...set(VPLUS), ...i32(0x28), ...simd.i16x8Splat, ...set(VOPEN)] : []),
+    ...(vector ? [...i32(0x30), ...simd.i16x8Splat, ...set(VZERO), ...i32(0x2b), ...simd.i16x8Splat, ...set(VPLUS), ...i32(0x28), ...simd.i16x8Splat, ...set(VOPEN), ...i32(10), ...simd.i16x8Splat, ...set(VTEN)] : []),
     ...get(FROM), ...set(S),
     op.block, VOID, // done
     op.loop, VOID, // scan
@@ -250,7 +262,7 @@ export function phoneKernelSpec(vector: boolean): KernelSpec {
     ...i32(0), ...i32(-1), op.i32Store, ...memarg(2, STOP),
     ...get(COUNT),
   ];
-  const locals: KernelSpec['locals'] = vector ? [[11, I32], [4, V128]] : [[11, I32]];
+  const locals: KernelSpec['locals'] = vector ? [[11, I32], [5, V128]] : [[11, I32]];
   return { fn: 'phone', params: [I32, I32, I32], results: [I32], locals, body: code, pages: 2 };
 }
 
