@@ -1,10 +1,10 @@
 /**
  * Delimited text: one `row` part per record, or one `rows` part for a run of
- * plain lines (no quotes, no CR, none too long), which stands for their `row`
- * parts. The first row is taken as the
- * header and attached to every later row; it is also emitted itself (without
- * a header), because a headerless file's first row is data. No `text` parts
- * are emitted: a matcher that wants free text rebuilds it from the cells.
+ * plain lines (no quotes, no CR, no cell the limits would cut), which stands
+ * for their `row` parts. The first row is taken as the header and attached to
+ * every later row; it is also emitted itself (without a header), because a
+ * headerless file's first row is data. No `text` parts are emitted: a matcher
+ * that wants free text rebuilds it from the cells.
  */
 import { report } from './context.js';
 import { CsvParser } from './csv-parser.js';
