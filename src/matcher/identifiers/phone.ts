@@ -161,12 +161,15 @@ function matchAt(text: string, lo: number, hi: number, start: number): number {
  * The pattern's matches in text[lo, hi) by the WebAssembly loop of
  * phone-kernel.ts (property-tested against the regex), which asks the regex
  * about starts next to characters outside ASCII; by the regex where the loop
- * is unavailable.
+ * is unavailable, and for the rest of a region where the loop met too many
+ * such starts.
  */
 function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
-  if (phoneKernelFind(text, lo, hi, onMatch, (start) => matchAt(text, lo, hi, start))) return;
+  const rest = phoneKernelFind(text, lo, hi, onMatch, (start) => matchAt(text, lo, hi, start));
+  if (rest === -1) return;
+  // The regex over the region, from where the kernel left it (or from its start).
   const part = lo === 0 && hi === text.length ? text : text.slice(lo, hi);
-  IN_REGION.lastIndex = 0;
+  IN_REGION.lastIndex = rest === null ? 0 : rest - lo;
   for (let m = IN_REGION.exec(part); m !== null; m = IN_REGION.exec(part)) onMatch(lo + m.index, lo + m.index + m[0].length);
 }
 

@@ -180,6 +180,18 @@ describe('phone find (the WebAssembly loop used while scanning)', () => {
     );
   });
 
+  it('hands the rest of a region to the regex when undecided starts crowd it, with the same matches', () => {
+    // Every 'ä0' and 'é(' is a start whose left guard is a character outside ASCII.
+    for (const unit of ['ä0 040-1234567 é(09) 123 4567 ', 'ä0ä0ä0 +358401234567 é ', '0401234567ä 050 123 4567 ']) {
+      const text = unit.repeat(3000);
+      const got = findMatches(text);
+      assert.deepEqual(got, regexMatches(text));
+      assert.ok(got.length >= 3000, `${got.length} matches`);
+      assert.deepEqual(findMatches(text, 7, text.length - 5), regexMatches(text, 7, text.length - 5));
+    }
+    assert.equal(phoneKernelResidue(), 0);
+  });
+
   it('leaves nothing of the text in its memory, also when the sink throws', () => {
     const text = 'puh. 040-1234567; +358 50 765 4321\n'.repeat(200);
     assert.ok(findMatches(text).length === 400);
