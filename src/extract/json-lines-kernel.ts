@@ -307,7 +307,7 @@ export function withJsonLines(s: string, maxCell: number, work: (taken: JsonLine
   if (k === null) return false;
   const n = s.length;
   const out = wordAfterUnits(TEXT, n) + 8;
-  const entries = out + 2 * n + 8 - ((2 * n) % 4);
+  const entries = wordAfterUnits(out, n);
   // An entry per line, and a line takes at least 3 units ('{}' and '\n').
   const end = entries + 16 * (Math.floor(n / 3) + 1);
   return k.withText(s, 0, n, TEXT, 0, end, () => {

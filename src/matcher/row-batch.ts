@@ -37,40 +37,34 @@ export class RowBatch {
    * row: the delimiters and line ends are replaced in whole stretches of lines.
    */
   addLines(lines: string, delimiter: string): void {
-    const done = linesKernelRows(lines, delimiter, (starts, rows, text) => {
-      // The rows from `piece` on are not in a piece yet.
-      let piece = 0;
-      for (let r = 0; r < rows; r++) {
-        this.#starts.push(this.#chars);
-        this.#chars += starts[r + 1]! - starts[r]!;
-        if (this.#chars >= ROW_BATCH_CHARS) {
-          this.#pieces.push(text(starts[piece]!, starts[r + 1]! - ROW_SEPARATOR.length));
-          piece = r + 1;
-          this.flush();
-        }
-      }
-      if (piece < rows) this.#pieces.push(text(starts[piece]!, starts[rows]! - ROW_SEPARATOR.length));
-    });
-    if (!done) this.#addLinesJs(lines, delimiter);
+    const done = linesKernelRows(lines, delimiter, (starts, rows, text) => this.#addRewritten(starts, rows, text));
+    if (done) return;
+    // Without the kernel: the same rewriting by replaceAll, and the rows' offsets by indexOf.
+    const t = delimiter === '\t' ? lines : lines.replaceAll(delimiter, '\t');
+    const starts = [0];
+    for (let nl = t.indexOf('\n'); nl !== -1; nl = t.indexOf('\n', nl + 1)) starts.push(nl + 1 + starts.length * (ROW_SEPARATOR.length - 1));
+    const rewritten = t.replaceAll('\n', ROW_SEPARATOR);
+    this.#addRewritten(starts, starts.length - 1, (from, to) => rewritten.slice(from, to));
   }
 
-  /** `addLines` without the kernel. */
-  #addLinesJs(lines: string, delimiter: string): void {
-    const t = delimiter === '\t' ? lines : lines.replaceAll(delimiter, '\t');
-    // The lines of t from `piece` on are not in a piece yet.
+  /**
+   * Rows already rewritten (each ended by ROW_SEPARATOR): row r is
+   * [starts[r], starts[r + 1] - ROW_SEPARATOR.length) of the rewritten text,
+   * which `text(from, to)` cuts out. Batches are cut where `addRow` would cut them.
+   */
+  #addRewritten(starts: ArrayLike<number>, rows: number, text: (from: number, to: number) => string): void {
+    // The rows from `piece` on are not in a piece yet.
     let piece = 0;
-    for (let a = 0; a < t.length; ) {
-      const nl = t.indexOf('\n', a);
+    for (let r = 0; r < rows; r++) {
       this.#starts.push(this.#chars);
-      this.#chars += nl - a + ROW_SEPARATOR.length;
-      a = nl + 1;
+      this.#chars += starts[r + 1]! - starts[r]!;
       if (this.#chars >= ROW_BATCH_CHARS) {
-        this.#pieces.push(separated(t, piece, nl));
-        piece = a;
+        this.#pieces.push(text(starts[piece]!, starts[r + 1]! - ROW_SEPARATOR.length));
+        piece = r + 1;
         this.flush();
       }
     }
-    if (piece < t.length) this.#pieces.push(separated(t, piece, t.length - 1));
+    if (piece < rows) this.#pieces.push(text(starts[piece]!, starts[rows]! - ROW_SEPARATOR.length));
   }
 
   /** Passes on the rows gathered so far, if any, as a batch. */
@@ -83,9 +77,4 @@ export class RowBatch {
     this.#chars = 0;
     this.#onBatch(text, starts);
   }
-}
-
-/** t[from, to), lines ended by '\n' but the last, with ROW_SEPARATOR between the lines. */
-function separated(t: string, from: number, to: number): string {
-  return t.slice(from, to).replaceAll('\n', ROW_SEPARATOR);
 }

@@ -184,30 +184,23 @@ describe('CsvParser against a character-by-character reference', () => {
 function parseWithLines(pieces: string[], delimiter: string, maxCell: number, maxRow: number): Parsed & { runs: number } {
   const rows: Parsed['rows'] = [];
   let runs = 0;
-  let line = 1;
   const p = new CsvParser({
     delimiter,
     maxCellChars: maxCell,
     maxRowChars: maxRow,
-    onRow: (cells, at) => {
-      rows.push({ cells, line: at });
-      line = at;
-    },
+    onRow: (cells, at) => rows.push({ cells, line: at }),
     onLines: (s, from, to) => {
       runs++;
       assert.ok(to > from && s.charCodeAt(to - 1) === 0x0a, 'a run ends with LF');
       const lines = s.slice(from, to - 1).split('\n');
-      // The run starts on the line after the last row's (or the first), possibly after skipped empty lines: its first line is where the parser is.
       for (const l of lines) {
         assert.ok(l.length > 0 && l.length <= maxCell && !/["\r]/.test(l), `not a plain line: ${JSON.stringify(l)}`);
         rows.push({ cells: l.split(delimiter), line: -1 });
       }
-      line = -1;
     },
   });
   for (const piece of pieces) p.write(piece);
   const closed = p.end();
-  void line;
   return { rows, truncated: p.truncated, closed, line: p.currentLine, runs };
 }
 

@@ -1,7 +1,8 @@
 /**
- * What the identifier searches' WebAssembly loops (hetu-kernel.ts,
- * email-kernel.ts) share: a class table at the start of their memory, made on
- * first use, a copy of the searched text that grows the memory as needed, and
+ * What the WebAssembly loops over leaked text (the identifier searches here,
+ * lines-kernel.ts, json-lines-kernel.ts) share: a class table at the start of
+ * their memory when the loop has one, the loop made on first use, a copy of
+ * the text that grows the memory as needed, and
  * the guarantee that the copy, and whatever the loop wrote next to it, is
  * wiped before the search returns, also when it throws.
  */

@@ -1,4 +1,5 @@
 /** Shared helpers for the identifier tests (not a test file itself). */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { IdentifierType, NormalizeOptions } from '../../../src/matcher/identifiers/types.js';
 import { createRng } from '../../../src/matcher/identifiers/synthetic.js';
@@ -45,4 +46,20 @@ export const FC = { seed: 42, numRuns: 300 } as const;
 /** Replaces the character at `i` with `c`. */
 export function replaceAt(s: string, i: number, c: string): string {
   return s.slice(0, i) + c + s.slice(i + 1);
+}
+
+/**
+ * A search by a WebAssembly loop leaves nothing of `text` in the loop's memory
+ * (`residue`, nonzero bytes past its fixed tables): after finding `matches`
+ * matches, and after a sink that throws, which must reach the caller.
+ */
+export function assertWipedAfterSearch(find: NonNullable<IdentifierType['find']>, residue: () => number, text: string, matches: number): void {
+  let n = 0;
+  find(text, 0, text.length, () => n++);
+  assert.equal(n, matches);
+  assert.equal(residue(), 0);
+  assert.throws(() => find(text, 0, text.length, () => {
+    throw new Error('sink failed');
+  }), /sink failed/);
+  assert.equal(residue(), 0);
 }
