@@ -24,6 +24,8 @@ export class CandidateBatch {
   /** Fingerprints of the keys under one organization's key (filled by the caller). */
   hi = new Uint32Array(1024);
   lo = new Uint32Array(1024);
+  /** Per candidate, its key's first table entry, or -1 (filled by the caller). */
+  found = new Int32Array(1024);
   bytes = new Uint8Array(64 * 1024);
   #used = 0;
   /** End of everything ever written since the last clear (a declined byte path may leave bytes past #used). */
@@ -102,5 +104,6 @@ export class CandidateBatch {
     this.keyLen = doubled(this.keyLen);
     this.hi = doubled(this.hi);
     this.lo = doubled(this.lo);
+    this.found = doubled(this.found);
   }
 }

@@ -283,8 +283,9 @@ export class DocumentMatcher implements DocumentSink {
         const t = g.targets[ti]!;
         const org = orgs[t.org]!;
         org.hasher.hashKeys(t.prefix, batch.bytes, batch.keyAt, batch.keyLen, batch.count, batch.hi, batch.lo);
+        org.ids.findAll(batch.hi, batch.lo, batch.count, batch.found);
         for (let i = 0; i < batch.count; i++) {
-          const e = org.ids.find(batch.hi[i]!, batch.lo[i]!);
+          const e = batch.found[i]!;
           if (e !== -1) hits.push(i, ti, e);
         }
       }

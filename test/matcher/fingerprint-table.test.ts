@@ -136,6 +136,29 @@ test('with the probe filter forced on, lookups give the same answers', () => {
   );
 });
 
+test('findAll answers each key as find does, with or without the filter, keys repeated and absent', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.nat({ max: 0xffffffff })), { maxLength: 300 }),
+      fc.array(fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff })), { maxLength: 50 }),
+      fc.boolean(),
+      (entries, probes, filter) => {
+        const t = FingerprintTable.build(Uint32Array.from(entries.map((e) => e[0])), Uint32Array.from(entries.map((e) => e[1])), null, { filter });
+        // Present keys, twice some, and their neighbours, which are mostly absent.
+        const keys = [...entries.flatMap(([h, l]) => [[h, l], [h, l ^ 1], [h + 1, l]]), ...probes, ...entries.slice(0, 5)];
+        const hi = Uint32Array.from(keys.map((k) => k[0]!));
+        const lo = Uint32Array.from(keys.map((k) => k[1]!));
+        // Stale answers in the output must all be overwritten.
+        const out = new Int32Array(keys.length + 3).fill(7);
+        t.findAll(hi, lo, keys.length, out);
+        for (let i = 0; i < keys.length; i++) assert.equal(out[i], t.find(hi[i]!, lo[i]!), `key ${i}`);
+        assert.deepEqual([...out.subarray(keys.length)], [7, 7, 7], 'nothing written past n');
+      },
+    ),
+    { seed: 11, numRuns: 300 },
+  );
+});
+
 test('a large table filters out nearly all absent keys and never a present one', () => {
   const n = 100_000;
   const hi = new Uint32Array(n);
@@ -271,6 +294,19 @@ test('compact keys: a large table keeps high halves in 16 bits and answers every
       const l = rnd();
       assert.equal(t.find(h, l), full.find(h, l));
     }
+    // findAll over present keys and absent ones: the same answers as find on the full table.
+    const qh = new Uint32Array(30_000);
+    const ql = new Uint32Array(30_000);
+    for (let k = 0; k < qh.length; k++) {
+      const i = (k * 7919) % n;
+      const absent = k % 3 === 0;
+      qh[k] = absent ? rnd() : hi[i]!;
+      ql[k] = absent ? rnd() : lo[i]!;
+    }
+    for (const h of crafted) (qh[1] = h), (ql[1] = 0x5eed);
+    const got = new Int32Array(qh.length);
+    t.findAll(qh, ql, qh.length, got);
+    for (let k = 0; k < qh.length; k++) assert.equal(got[k], full.find(qh[k]!, ql[k]!), `key ${k}`);
     // Absent keys next to present ones: one off in either half.
     for (let i = 0; i < n; i += 1001) {
       for (const [h, l] of [[hi[i]! + 1, lo[i]!], [hi[i]! - 1, lo[i]!], [hi[i]!, lo[i]! ^ 1]]) assert.equal(t.find(h! >>> 0, l! >>> 0), full.find(h! >>> 0, l! >>> 0));
