@@ -61,12 +61,15 @@ class HitList {
   cand = new Int32Array(256);
   target = new Int32Array(256);
   entry = new Int32Array(256);
+  /** A number per hit, for `#warm`'s passes. */
+  scratch = new Int32Array(256);
 
   push(cand: number, target: number, entry: number): void {
     if (this.n === this.cand.length) {
       this.cand = doubled(this.cand);
       this.target = doubled(this.target);
       this.entry = doubled(this.entry);
+      this.scratch = doubled(this.scratch);
     }
     this.cand[this.n] = cand;
     this.target[this.n] = target;
@@ -339,15 +342,16 @@ export class DocumentMatcher implements DocumentSink {
    */
   #warm(g: PatternGroup, hits: HitList): void {
     const orgs = this.#deps.orgs;
+    const n = hits.n;
+    // One read a pass, each pass's reads independent of one another: each hit's record (and
+    // field), then where its corroborating fields start, then the first of them.
+    const at = hits.scratch;
+    for (let h = 0; h < n; h++) at[h] = entryRecord(orgs[g.targets[hits.target[h]!]!.org]!.bundle.ids, hits.entry[h]!);
+    for (let h = 0; h < n; h++) at[h] = orgs[g.targets[hits.target[h]!]!.org]!.bundle.corro.start[at[h]!]!;
     let sum = 0;
-    for (let h = 0; h < hits.n; h++) {
-      const { ids, corro } = orgs[g.targets[hits.target[h]!]!.org]!.bundle;
-      const e = hits.entry[h]!;
-      sum += entryField(ids, e) + corro.start[entryRecord(ids, e)]!;
-    }
-    for (let h = 0; h < hits.n; h++) {
-      const { ids, corro } = orgs[g.targets[hits.target[h]!]!.org]!.bundle;
-      const from = corro.start[entryRecord(ids, hits.entry[h]!)]!;
+    for (let h = 0; h < n; h++) {
+      const { corro } = orgs[g.targets[hits.target[h]!]!.org]!.bundle;
+      const from = at[h]!;
       // A record with no corroborating field may start at the arrays' end.
       if (from < corro.lo.length) sum += corro.field[from]! + corro.lo[from]!;
     }

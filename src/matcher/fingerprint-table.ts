@@ -385,24 +385,8 @@ export class FingerprintTable implements FingerprintLookup {
   findAll(hi: Uint32Array, lo: Uint32Array, n: number, out: Int32Array): void {
     if (this.#pass.length < n) this.#pass = new Int32Array(Math.max(n, 2 * this.#pass.length));
     const pass = this.#pass;
-    let m = 0;
-    const filter = this.#filter;
-    const blocks = this.#blocks;
-    if (blocks === 0) {
-      for (let i = 0; i < n; i++) pass[i] = i;
-      m = n;
-    } else {
-      for (let i = 0; i < n; i++) {
-        const l = lo[i]!;
-        const b = filterBlock(hi[i]!, blocks);
-        const bits =
-          (filter[b + (l & 15)]! >>> ((l >>> 4) & 31)) & (filter[b + ((l >>> 9) & 15)]! >>> ((l >>> 13) & 31)) & (filter[b + ((l >>> 18) & 15)]! >>> ((l >>> 22) & 31));
-        // Every key is written; only a key whose three bits are set moves the count on.
-        pass[m] = i;
-        m += bits & 1;
-        out[i] = -1;
-      }
-    }
+    const m = this.mayContainMany(hi, lo, n, pass);
+    out.fill(-1, 0, n);
     const dir = this.#dir;
     const buckets = this.#buckets;
     const keys = this.#keys;
