@@ -81,6 +81,34 @@ export class CandidateBatch {
     this.#used += len;
   }
 
+  /**
+   * Adds matches passed in bulk (see KeyedMatches in pattern-scan.ts), each
+   * as `addKey` would, except those ending at or before `from`: the bytes
+   * from the first match's start to the last one's end are copied at once.
+   */
+  addKeyed(pairs: Int32Array, count: number, base: number, keys: Uint8Array, from: number): void {
+    let j = 0;
+    while (j < count && base + pairs[2 * j + 1]! <= from) j++;
+    if (j === count) return;
+    const first = pairs[2 * j]!;
+    const span = pairs[2 * count - 1]! - first;
+    if (this.#used + span > this.bytes.length) this.#growBytes(span);
+    while (this.count + count - j > this.start.length) this.#growCandidates();
+    const at = this.#used - first;
+    this.bytes.set(keys.subarray(first, first + span), this.#used);
+    this.#used += span;
+    if (this.#used > this.#high) this.#high = this.#used;
+    for (; j < count; j++) {
+      const s = pairs[2 * j]!;
+      const e = pairs[2 * j + 1]!;
+      const i = this.count++;
+      this.start[i] = base + s;
+      this.end[i] = base + e;
+      this.keyAt[i] = at + s;
+      this.keyLen[i] = e - s;
+    }
+  }
+
   /** Empties the batch and wipes the keys. */
   clear(): void {
     this.bytes.fill(0, 0, this.#high);

@@ -274,11 +274,17 @@ export class DocumentMatcher implements DocumentSink {
     for (const g of this.#groups) {
       // First every candidate's scan key, then per organization all hashes, then all lookups:
       // tight loops instead of a hash and a cache miss between regex steps.
-      scanMatches(g.pattern, g.impl, text, (start, end, key, keyAt) => {
-        if (end <= from) return;
-        if (key === undefined) batch.add(g.impl, text, start, end, g.options);
-        else batch.addKey(start, end, key, keyAt!, end - start);
-      });
+      scanMatches(
+        g.pattern,
+        g.impl,
+        text,
+        (start, end, key, keyAt) => {
+          if (end <= from) return;
+          if (key === undefined) batch.add(g.impl, text, start, end, g.options);
+          else batch.addKey(start, end, key, keyAt!, end - start);
+        },
+        (pairs, count, base, keys) => batch.addKeyed(pairs, count, base, keys, from),
+      );
       if (batch.count === 0) continue;
       const hits = this.#hits;
       hits.n = 0;

@@ -9,6 +9,17 @@ import type { IdentifierType } from './identifiers/types.js';
  */
 export type MatchSink = (start: number, end: number, key?: Uint8Array, keyAt?: number) => void;
 
+/**
+ * Receives many matches at once, from a search that made their scan keys
+ * (the e-mail loop): `count` matches as (start, end) pairs in `pairs`, as
+ * offsets from `base` into the scanned text, ascending and not overlapping;
+ * a match's key is keys[start, end) (its offsets from `base`, the bytes the
+ * type's `scanKeyBytes` would write). Valid only during the call. A search
+ * given one passes every match it can through it, in order with those it
+ * passes to the MatchSink.
+ */
+export type KeyedMatches = (pairs: Int32Array, count: number, base: number, keys: Uint8Array) => void;
+
 /** A fresh copy of `re` with the global flag, so callers own its lastIndex. */
 export function globalRegExp(re: RegExp): RegExp {
   return new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
@@ -17,14 +28,15 @@ export function globalRegExp(re: RegExp): RegExp {
 /**
  * Calls `onMatch` for every match of `re` (the type's pattern, global) in
  * `text`, in order, by the type's hand-written `find` when it has one (same
- * matches, property-tested against the pattern), else by the regex. With an
+ * matches, property-tested against the pattern), else by the regex. A find
+ * that makes scan keys may pass matches in bulk to `onKeyed` instead. With an
  * anchor, only the regions around occurrences of its literal are searched,
  * each as if it were the whole text.
  */
-export function scanMatches(re: RegExp, impl: Pick<IdentifierType, 'anchor' | 'find'>, text: string, onMatch: MatchSink): void {
+export function scanMatches(re: RegExp, impl: Pick<IdentifierType, 'anchor' | 'find'>, text: string, onMatch: MatchSink, onKeyed?: KeyedMatches): void {
   const { anchor, find } = impl;
   if (!anchor) {
-    if (find) find(text, 0, text.length, onMatch);
+    if (find) find(text, 0, text.length, onMatch, onKeyed);
     else runRegion(re, text, 0, text.length, onMatch);
     return;
   }
@@ -33,7 +45,7 @@ export function scanMatches(re: RegExp, impl: Pick<IdentifierType, 'anchor' | 'f
   let hi = -1;
   const flush = (): void => {
     if (lo < 0) return;
-    if (find) find(text, lo, hi, onMatch);
+    if (find) find(text, lo, hi, onMatch, onKeyed);
     else runRegion(re, text, lo, hi, onMatch);
   };
   const { literal, before, after } = anchor;

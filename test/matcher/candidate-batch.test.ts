@@ -93,4 +93,50 @@ describe('CandidateBatch', () => {
       { seed: 3, numRuns: 1000 },
     );
   });
+
+  it('addKeyed holds what addKey one match at a time holds, without the matches ending at or before `from`', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 20 }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 60 }),
+        fc.nat({ max: 1000 }),
+        fc.nat({ max: 3000 }),
+        fc.constantFrom(0, 1000, 1020),
+        (gaps, base, fromOffset, earlier) => {
+          // Ascending, non-overlapping matches; each key is its bytes in `keys` at the match's offsets from base.
+          const pairs: number[] = [];
+          let at = 0;
+          for (const [gap, len] of gaps) {
+            pairs.push(at + gap, at + gap + len);
+            at += gap + len;
+          }
+          const keys = Uint8Array.from({ length: at + 5 }, (_, i) => (i * 37 + 11) & 0xff);
+          const from = base + Math.min(fromOffset, at + 2);
+          const bulk = new CandidateBatch();
+          const single = new CandidateBatch();
+          // Candidates already in the batch (another search's) stay, and the new ones follow them, past the first arrays' 1024.
+          for (let e = 0; e < earlier; e++) {
+            bulk.addKey(e, e + 3, keys, 0, 3);
+            single.addKey(e, e + 3, keys, 0, 3);
+          }
+          const n = pairs.length / 2;
+          bulk.addKeyed(Int32Array.from(pairs), n, base, keys, from);
+          for (let j = 0; j < n; j++) {
+            const s = pairs[2 * j]!;
+            const e = pairs[2 * j + 1]!;
+            if (base + e > from) single.addKey(base + s, base + e, keys, s, e - s);
+          }
+          assert.equal(bulk.count, single.count);
+          const key = (b: CandidateBatch, i: number) => [...b.bytes.subarray(b.keyAt[i]!, b.keyAt[i]! + b.keyLen[i]!)];
+          for (let i = 0; i < single.count; i++) {
+            assert.equal(bulk.start[i], single.start[i]);
+            assert.equal(bulk.end[i], single.end[i]);
+            assert.deepEqual(key(bulk, i), key(single, i), `candidate ${i}`);
+          }
+          bulk.clear();
+          assert.ok(bulk.bytes.every((x) => x === 0), 'clear wipes the copied span');
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
+  });
 });

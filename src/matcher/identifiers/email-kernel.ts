@@ -178,7 +178,7 @@ export function emailKernelAvailable(): boolean {
 /**
  * The e-mail matches in text[lo, hi) (its edges as the text's) of the '@'s at
  * ats[0..count) (ascending, within the region), by the kernel, passed to
- * `onMatch` as offsets into `text` with their scan keys (see MatchSink). An
+ * `onMatches` a run at a time with their scan keys (see KeyedMatches). An
  * '@' the kernel leaves undecided goes to
  * `undecided(at, lastEnd)`, which handles it as the JavaScript search does and
  * returns the end of the last match so far. False (and nothing done) when the
@@ -191,7 +191,7 @@ export function emailKernelFind(
   hi: number,
   ats: Int32Array,
   count: number,
-  onMatch: (start: number, end: number, key: Uint8Array, keyAt: number) => void,
+  onMatches: (pairs: Int32Array, count: number, base: number, keys: Uint8Array) => void,
   undecided: (at: number, lastEnd: number) => number,
 ): boolean {
   const k = emailKernel();
@@ -212,8 +212,10 @@ export function emailKernelFind(
     for (;;) {
       const found = k.fn(n, out, list, count, from, lastEnd, keys);
       const pairs = new Int32Array(k.memory, out, 2 * found);
-      for (let j = 0; j < 2 * found; j += 2) onMatch(lo + pairs[j]!, lo + pairs[j + 1]!, keyBytes, pairs[j]!);
-      if (found > 0) lastEnd = pairs[2 * found - 1]!;
+      if (found > 0) {
+        onMatches(pairs, found, lo, keyBytes);
+        lastEnd = pairs[2 * found - 1]!;
+      }
       const at = stop[0]!;
       if (at < 0) break;
       lastEnd = undecided(lo + positions[at]!, lo + lastEnd) - lo;

@@ -8,7 +8,7 @@
 import { cleanInput } from './lexical.js';
 import { doubled } from '../growable.js';
 import { emailKernelAvailable, emailKernelFind } from './email-kernel.js';
-import type { MatchSink } from '../pattern-scan.js';
+import type { KeyedMatches, MatchSink } from '../pattern-scan.js';
 import type { IdentifierType } from './types.js';
 
 const LOCAL_CHAR = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]";
@@ -164,7 +164,7 @@ const KERNEL_UNITS_PER_AT = 1000;
  * to `atSign`. A region with few '@'s, or where the kernel is unavailable,
  * is decided here.
  */
-function find(text: string, lo: number, hi: number, onMatch: MatchSink): void {
+function find(text: string, lo: number, hi: number, onMatch: MatchSink, onKeyed?: KeyedMatches): void {
   // A search made from inside a sink gets a list of its own.
   const own = sharedInUse;
   let ats = own ? new Int32Array(64) : shared;
@@ -179,12 +179,19 @@ function find(text: string, lo: number, hi: number, onMatch: MatchSink): void {
       ats[m++] = at;
     }
     if (m === 0) return;
-    if (m * KERNEL_UNITS_PER_AT >= hi - lo && emailKernelFind(text, lo, hi, ats, m, onMatch, (at, lastEnd) => atSign(text, lo, hi, at, lastEnd, onMatch))) return;
+    if (m * KERNEL_UNITS_PER_AT >= hi - lo && emailKernelFind(text, lo, hi, ats, m, onKeyed ?? keyedOneByOne(onMatch), (at, lastEnd) => atSign(text, lo, hi, at, lastEnd, onMatch))) return;
     let lastEnd = lo;
     for (let j = 0; j < m; j++) lastEnd = atSign(text, lo, hi, ats[j]!, lastEnd, onMatch);
   } finally {
     if (!own) sharedInUse = false;
   }
+}
+
+/** Matches passed in bulk, handed to `onMatch` one by one. */
+function keyedOneByOne(onMatch: MatchSink): KeyedMatches {
+  return (pairs, count, base, keys) => {
+    for (let j = 0; j < 2 * count; j += 2) onMatch(base + pairs[j]!, base + pairs[j + 1]!, keys, pairs[j]!);
+  };
 }
 
 /**

@@ -154,6 +154,34 @@ describe('email find: the WebAssembly loop itself', () => {
     }), { ...FC, numRuns: 2000 });
   });
 
+  it('property: with a bulk sink, the same matches and keys in the same order as one by one, the bulk ones with keys', () => {
+    const tricky = fc.constantFrom(...'aZ9._%+\'-@@..._-;, \té'.split(''), 'ab', 'COM', '.Fi', 'Ä', 'x@Y.zz', 'ä@b.cd');
+    fc.assert(fc.property(fc.array(tricky, { maxLength: 60 }).map((a) => a.join('')), fc.nat({ max: 5 }), (text, cut) => {
+      const lo = Math.min(cut, text.length);
+      const single: string[] = [];
+      email.find!(text, lo, text.length, (s, e, key, keyAt) => single.push(`${s}-${e}:${key ? [...key.subarray(keyAt!, keyAt! + e - s)].join(',') : ''}`));
+      const mixed: string[] = [];
+      let bulk = 0;
+      email.find!(
+        text,
+        lo,
+        text.length,
+        (s, e, key, keyAt) => mixed.push(`${s}-${e}:${key ? [...key.subarray(keyAt!, keyAt! + e - s)].join(',') : ''}`),
+        (pairs, count, base, keys) => {
+          for (let j = 0; j < count; j++) {
+            const s = pairs[2 * j]!;
+            const e = pairs[2 * j + 1]!;
+            bulk++;
+            mixed.push(`${base + s}-${base + e}:${[...keys.subarray(s, e)].join(',')}`);
+          }
+        },
+      );
+      assert.deepEqual(mixed, single, text);
+      // Matches the loop decides come in bulk (the text's ASCII ones, with a key each).
+      assert.equal(bulk, single.filter((m) => !m.endsWith(':')).length);
+    }), { ...FC, numRuns: 2000 });
+  });
+
   it('hands every @ next to non-ASCII back, and goes on after it', () => {
     const text = 'a@b.cd päivi@example.org x@y.zz é@f.gh ok@example.fi aino@exämple.org last@e.fi';
     assert.deepEqual(byKernel(text), byRegex(text));
