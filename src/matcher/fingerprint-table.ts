@@ -374,13 +374,14 @@ export class FingerprintTable implements FingerprintLookup {
 
   /**
    * `find` for each of the first n keys: out[i] = find(hi[i], lo[i]). The
-   * work is cut into passes over all keys (the filter; the directory; the
-   * bucket's first key), each a loop whose reads do not depend on one another
-   * and that takes no branch on what they read, so the processor overlaps
-   * their cache misses. One key at a time, each pass's read waits for the
-   * previous one, and a key that passes the filter (about one in ten in a
-   * leaked table: its records and the filter's false passes) mispredicts a
-   * branch that throws the reads after it away.
+   * work is cut into passes: the filter over all keys (`mayContainMany`), then
+   * for the keys that passed, their directory words, then each bucket's first
+   * key, then the walks. Each warming pass is a loop whose reads do not depend
+   * on one another, so the processor overlaps their cache misses, and the
+   * walks find their lines in cache. One key at a time, each read waited for
+   * the one before it, and a key that passed the filter (about one in ten in a
+   * leaked table: its records and the filter's false passes) mispredicted a
+   * branch that threw away the reads started for the keys after it.
    */
   findAll(hi: Uint32Array, lo: Uint32Array, n: number, out: Int32Array): void {
     if (this.#pass.length < n) this.#pass = new Int32Array(Math.max(n, 2 * this.#pass.length));
