@@ -4,6 +4,7 @@
  * cell keeps at most maxCellChars characters, a row at most maxRowChars (each
  * cell also counts one for its delimiter, which bounds the number of cells).
  */
+import { countLineFeeds } from './line-count.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -72,10 +73,38 @@ export class CsvParser {
     let lf = -1;
     let cr = -1;
     let quote = -1;
+    /** The next empty line's LF (the first of two in a row), found lazily like the others. */
+    let blank = -1;
     const onLines = this.opts.onLines;
+    // A stretch no longer than this holds no line the limits would cut.
+    const stretchMax = Math.min(this.opts.maxCellChars, this.opts.maxRowChars);
     this.runFrom = this.runTo = i;
     while (i < n) {
       if (this.state === State.FieldStart && this.row.length === 0) {
+        if (onLines !== undefined && s.charCodeAt(i) !== LF) {
+          // Every whole line before the next quote, CR or empty line, in a stretch too short for a
+          // line the limits would cut, is a plain line: the run takes them all at once, found by
+          // three searches and a count of their LFs (line-count.ts) instead of a search per line.
+          if (cr < i) cr = indexOrEnd(s, '\r', i);
+          if (quote < i) quote = indexOrEnd(s, '"', i);
+          const stop = cr < quote ? cr : quote;
+          if (stop - i <= stretchMax) {
+            let last = s.lastIndexOf('\n', stop - 1);
+            if (last >= i) {
+              if (blank < i) blank = indexOrEnd(s, '\n\n', i);
+              if (blank < last) last = blank;
+              if (this.runTo !== i) {
+                this.passRun(s);
+                this.runFrom = i;
+              }
+              this.line += countLineFeeds(s, i, last + 1);
+              this.rowLine = this.line;
+              this.runTo = last + 1;
+              i = last + 1;
+              continue;
+            }
+          }
+        }
         if (lf < i) lf = indexOrEnd(s, '\n', i);
         if (cr < i) cr = indexOrEnd(s, '\r', i);
         const end = lf < cr ? lf : cr;
