@@ -20,6 +20,7 @@ import type { OrgIndex } from './org-index.js';
 import { RecordHits } from './record-hits.js';
 import { ROW_SEPARATOR, RowBatch } from './row-batch.js';
 import { SimhashBuilder } from './simhash.js';
+import { containsWord, containsWordInUnits, searchFor } from './term-search.js';
 import { TextHits } from './text-hits.js';
 import { TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
@@ -380,32 +381,32 @@ export class DocumentMatcher implements DocumentSink {
       }
     }
     // Terms are searched as a string; only organizations with watch terms pay for it.
-    if (this.#maxTermLen > 0) this.#findTerms(doc, Buffer.from(units.buffer, units.byteOffset, 2 * length).toString('utf16le'));
+    if (this.#maxTermLen > 0) this.#findTerms(doc, units, length);
   }
 
   /**
-   * Watch terms in this piece of normalized text, and across its seam with the
-   * previous one (the kept tail plus this piece's head: small strings, so a
-   * large piece is never copied). A term must stand as whole words; one that
+   * Watch terms in this piece of normalized text (its code units, searched
+   * where they are: term-search.ts), and across its seam with the previous one
+   * (the kept tail plus this piece's head: small strings). A term must stand as whole words; one that
    * ends where the piece ends waits for the next piece (or the document's end)
    * to show what follows it.
    */
-  #findTerms(doc: DocState, norm: string): void {
+  #findTerms(doc: DocState, units: Uint16Array, length: number): void {
     const keep = this.#maxTermLen + 1;
     const tail = doc.normTail;
-    const seam = tail + norm.slice(0, keep);
+    const seam = tail + unitsText(units, 0, Math.min(keep, length));
     const tailOpen = tail.length === 0 || tail.charCodeAt(tail.length - 1) === SPACE;
     this.#deps.orgs.forEach((o, oi) => {
       const st = doc.orgs[oi]!;
       for (const t of o.terms) {
         if (st.terms.has(t.term)) continue;
-        if (containsWord(norm, t.normalized, tailOpen, norm.length, false) || containsWord(seam, t.normalized, doc.tailAtStart, tail.length, false)) {
+        if (containsWordInUnits(units, length, searchFor(t.normalized), tailOpen, length, false) || containsWord(seam, t.normalized, doc.tailAtStart, tail.length, false)) {
           st.terms.add(t.term);
         }
       }
     });
-    doc.normTail = norm.length >= keep ? norm.slice(norm.length - keep) : seam.slice(Math.max(0, seam.length - keep));
-    doc.tailAtStart = doc.tailAtStart && tail.length + norm.length <= keep;
+    doc.normTail = length >= keep ? unitsText(units, length - keep, length) : seam.slice(Math.max(0, seam.length - keep));
+    doc.tailAtStart = doc.tailAtStart && tail.length + length <= keep;
   }
 
   /** At the document's end, a term ending the text is followed by nothing. */
@@ -500,19 +501,10 @@ function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' |
   return strongRecords >= o.criticalRecords ? 'critical' : s;
 }
 
-/**
- * `needle` in `hay` as whole words, starting before `startsBefore`; `leftOpen`
- * and `rightOpen` say whether hay's start and end are word boundaries.
- */
-function containsWord(hay: string, needle: string, leftOpen: boolean, startsBefore: number, rightOpen: boolean): boolean {
-  let i = hay.indexOf(needle);
-  while (i !== -1 && i < startsBefore) {
-    const before = i === 0 ? leftOpen : hay.charCodeAt(i - 1) === SPACE;
-    const after = i + needle.length === hay.length ? rightOpen : hay.charCodeAt(i + needle.length) === SPACE;
-    if (before && after) return true;
-    i = hay.indexOf(needle, i + 1);
-  }
-  return false;
+/** units[from, to) as a string (the few units of a seam or tail: a term's length and one). */
+function unitsText(units: Uint16Array, from: number, to: number): string {
+  if (to - from <= 256) return String.fromCharCode.apply(null, units.subarray(from, to) as unknown as number[]);
+  return Buffer.from(units.buffer, units.byteOffset + 2 * from, 2 * (to - from)).toString('utf16le');
 }
 
 const fieldPatterns = new WeakMap<RegExp, RegExp>();
