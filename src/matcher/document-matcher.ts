@@ -3,7 +3,6 @@
  * with every loaded organization's keys, and reports findings per document.
  * Content is held only for the part being processed and a small window.
  */
-import { Buffer } from 'node:buffer';
 import type { DocumentRef, DocumentSink, ExtractIssue, Part } from '../extract/types.js';
 import { NAME_TOKEN_LABEL } from '../enroll/fields.js';
 import { stringsAt } from '../bundle/string-list.js';
@@ -22,7 +21,7 @@ import { ROW_SEPARATOR, RowBatch } from './row-batch.js';
 import { SimhashBuilder } from './simhash.js';
 import { containsWord, containsWordInUnits, searchFor } from './term-search.js';
 import { TextHits } from './text-hits.js';
-import { TextNormalizer, type UnitsSink } from './text-normalize.js';
+import { decodeUnits, TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
@@ -380,7 +379,7 @@ export class DocumentMatcher implements DocumentSink {
         else st.simhash = null;
       }
     }
-    // Terms are searched as a string; only organizations with watch terms pay for it.
+    // Only organizations with watch terms pay for the search.
     if (this.#maxTermLen > 0) this.#findTerms(doc, units, length);
   }
 
@@ -394,7 +393,7 @@ export class DocumentMatcher implements DocumentSink {
   #findTerms(doc: DocState, units: Uint16Array, length: number): void {
     const keep = this.#maxTermLen + 1;
     const tail = doc.normTail;
-    const seam = tail + unitsText(units, 0, Math.min(keep, length));
+    const seam = tail + decodeUnits(units, Math.min(keep, length));
     const tailOpen = tail.length === 0 || tail.charCodeAt(tail.length - 1) === SPACE;
     this.#deps.orgs.forEach((o, oi) => {
       const st = doc.orgs[oi]!;
@@ -405,7 +404,7 @@ export class DocumentMatcher implements DocumentSink {
         }
       }
     });
-    doc.normTail = length >= keep ? unitsText(units, length - keep, length) : seam.slice(Math.max(0, seam.length - keep));
+    doc.normTail = length >= keep ? decodeUnits(units.subarray(length - keep), keep) : seam.slice(Math.max(0, seam.length - keep));
     doc.tailAtStart = doc.tailAtStart && tail.length + length <= keep;
   }
 
@@ -499,12 +498,6 @@ function documentSeverity(o: OrgIndex, findings: readonly Pick<Finding, 'kind' |
     }
   }
   return strongRecords >= o.criticalRecords ? 'critical' : s;
-}
-
-/** units[from, to) as a string (the few units of a seam or tail: a term's length and one). */
-function unitsText(units: Uint16Array, from: number, to: number): string {
-  if (to - from <= 256) return String.fromCharCode.apply(null, units.subarray(from, to) as unknown as number[]);
-  return Buffer.from(units.buffer, units.byteOffset + 2 * from, 2 * (to - from)).toString('utf16le');
 }
 
 const fieldPatterns = new WeakMap<RegExp, RegExp>();

@@ -81,14 +81,10 @@ export function containsWordInUnits(units: Uint16Array, length: number, term: Te
   const m = p.length;
   const skip = term.skip;
   for (let i = 0; i + m <= length && i < startsBefore; ) {
-    let move = 1;
-    if (skip !== null) {
-      move = skip[((units[i + m - 2]! & 255) << 8) | (units[i + m - 1]! & 255)]!;
-      if (move > 0) {
-        i += move;
-        continue;
-      }
-      move = 1;
+    const move = skip === null ? 0 : skip[((units[i + m - 2]! & 255) << 8) | (units[i + m - 1]! & 255)]!;
+    if (move > 0) {
+      i += move;
+      continue;
     }
     let j = m - 1;
     while (j >= 0 && units[i + j] === p[j]) j--;
@@ -97,7 +93,7 @@ export function containsWordInUnits(units: Uint16Array, length: number, term: Te
       const after = i + m === length ? rightOpen : units[i + m] === SPACE;
       if (before && after) return true;
     }
-    i += move;
+    i++;
   }
   return false;
 }

@@ -311,7 +311,7 @@ export class TextNormalizer {
   push(chunk: string): string {
     let text = '';
     this.pushUnits(chunk, (units, length) => {
-      text = decode(units, length);
+      text = decodeUnits(units, length);
     });
     return text;
   }
@@ -320,7 +320,7 @@ export class TextNormalizer {
   flush(): string {
     let text = '';
     this.flushUnits((units, length) => {
-      text = decode(units, length);
+      text = decodeUnits(units, length);
     });
     return text;
   }
@@ -510,7 +510,7 @@ export class TextNormalizer {
 }
 
 /** Decodes code units to a string; Buffer's UTF-16LE decoding is many times faster than TextDecoder's in Node 20. */
-function decode(units: Uint16Array, length: number): string {
+export function decodeUnits(units: Uint16Array, length: number): string {
   // Typed arrays are little-endian on every platform Node supports.
   return Buffer.from(units.buffer, units.byteOffset, 2 * length).toString('utf16le');
 }
