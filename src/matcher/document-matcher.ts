@@ -23,6 +23,7 @@ import { containsWord, containsWordInUnits, searchFor } from './term-search.js';
 import { TextHits } from './text-hits.js';
 import { decodeUnits, TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
+import { WordFpCache } from './word-fp-cache.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
 const PROXIMITY_CHARS = 300;
@@ -103,10 +104,10 @@ interface PatternGroup {
 
 interface OrgDocState {
   records: RecordHits;
-  /** Name-token fingerprints of words already seen near hits in this document (bounded). */
-  nameFps: Map<string, Uint32Array>;
+  /** Name-token fingerprints of words already seen near hits in this document (bounded; made at the first name corroboration). */
+  nameFps: WordFpCache | null;
   /** Fingerprints of single name tokens, for words that are not kept whole (ids, addresses) but whose tokens repeat: keyed by the token, or by the run of ASCII letters it was cut from (the token is its lower case). */
-  tokenFps: Map<string, Uint32Array>;
+  tokenFps: WordFpCache | null;
   /** Per corroborating pattern field (by index), keyed fingerprints of candidates already seen near hits (bounded). */
   fieldFps: Map<number, FpCache>;
   winnower: Winnower;
@@ -190,8 +191,8 @@ export class DocumentMatcher implements DocumentSink {
         const textHits = new TextHits(o.winnow);
         return {
           records: new RecordHits(o.fields.length),
-          nameFps: new Map(),
-          tokenFps: new Map(),
+          nameFps: null,
+          tokenFps: null,
           fieldFps: new Map(),
           winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
           onFingerprint: (hi: number, lo: number) => textHits.add(hi, lo),
@@ -582,35 +583,29 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
       collectTokenFps(org, text, a, i, st);
       continue;
     }
-    const word = text.slice(a, i);
     if (keep) {
-      let fps = st.nameFps.get(word);
-      if (fps === undefined) {
-        const tokens = nameTokens(word);
-        fps = new Uint32Array(2 * tokens.length);
+      const words = (st.nameFps ??= new WordFpCache(NAME_CACHE_WORDS));
+      let e = words.find(text, a, i);
+      if (e === -1) {
+        const tokens = nameTokens(text.slice(a, i));
+        if (tokenScratch.length < tokens.length) tokenScratch = new Uint32Array(2 * tokens.length);
         for (let k = 0; k < tokens.length; k++) {
           org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
-          fps[2 * k] = org.hasher.hi;
-          fps[2 * k + 1] = org.hasher.lo;
+          tokenScratch[k] = org.hasher.lo;
         }
-        if (st.nameFps.size >= NAME_CACHE_WORDS) st.nameFps.clear();
-        st.nameFps.set(word, fps);
+        e = words.add(text, a, i, tokenScratch, tokens.length);
+        if (e === -1) for (let k = 0; k < tokens.length; k++) pushWindowFp(tokenScratch[k]!);
+        tokenScratch.fill(0, 0, tokens.length);
       }
-      for (let k = 0; k < fps.length; k += 2) pushWindowFp(fps[k + 1]!);
+      if (e !== -1) for (let k = words.fpFrom(e); k < words.fpTo(e); k++) pushWindowFp(words.fp(k));
     } else {
-      for (const token of nameTokens(word)) {
-        let fp = st.tokenFps.get(token);
-        if (fp === undefined) {
-          org.hasher.hashInto(NAME_TOKEN_LABEL, token);
-          fp = Uint32Array.of(org.hasher.hi, org.hasher.lo);
-          if (st.tokenFps.size >= NAME_CACHE_WORDS) st.tokenFps.clear();
-          st.tokenFps.set(token, fp);
-        }
-        pushWindowFp(fp[1]!);
-      }
+      for (const token of nameTokens(text.slice(a, i))) pushWindowFp(tokenFp(org, st, token, 0, token.length, false));
     }
   }
 }
+
+/** Low halves of one word's token fingerprints, while they are cached. */
+let tokenScratch = new Uint32Array(16);
 
 function isAsciiLetter(c: number): boolean {
   return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
@@ -619,8 +614,7 @@ function isAsciiLetter(c: number): boolean {
 /**
  * The name-token fingerprints of text[from, to), an ASCII word without
  * apostrophes: its tokens are its runs of letters, lower-cased (nameTokens'
- * rule), cut out of the text one by one instead of built a character at a time.
- * Cached by the run as written.
+ * rule), found in the text one by one instead of built a character at a time.
  */
 function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, st: OrgDocState): void {
   for (let t = from; t < to; ) {
@@ -628,16 +622,26 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
     if (t === to) break;
     const r = t;
     while (t < to && isAsciiLetter(text.charCodeAt(t))) t++;
-    const run = text.slice(r, t);
-    let fp = st.tokenFps.get(run);
-    if (fp === undefined) {
-      org.hasher.hashInto(NAME_TOKEN_LABEL, run.toLowerCase());
-      fp = Uint32Array.of(org.hasher.hi, org.hasher.lo);
-      if (st.tokenFps.size >= NAME_CACHE_WORDS) st.tokenFps.clear();
-      st.tokenFps.set(run, fp);
-    }
-    pushWindowFp(fp[1]!);
+    pushWindowFp(tokenFp(org, st, text, r, t, true));
   }
+}
+
+/**
+ * The low half of the name-token fingerprint of text[from, to), cached by the
+ * units as written: a token, or (`lower`) a run of ASCII letters whose token
+ * is its lower case.
+ */
+function tokenFp(org: OrgIndex, st: OrgDocState, text: string, from: number, to: number, lower: boolean): number {
+  const tokens = (st.tokenFps ??= new WordFpCache(NAME_CACHE_WORDS));
+  const e = tokens.find(text, from, to);
+  if (e !== -1) return tokens.fp(tokens.fpFrom(e));
+  const run = text.slice(from, to);
+  org.hasher.hashInto(NAME_TOKEN_LABEL, lower ? run.toLowerCase() : run);
+  const lo = org.hasher.lo;
+  tokenScratch[0] = lo;
+  tokens.add(text, from, to, tokenScratch, 1);
+  tokenScratch[0] = 0;
+  return lo;
 }
 
 /** Per organization and field, the fingerprints of a numbered type's numbers (see number-fps.ts), made at the field's first corroboration in this thread. */
