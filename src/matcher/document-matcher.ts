@@ -570,20 +570,21 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
     while (i < to && isSpace(text.charCodeAt(i))) i++;
     if (i === to) break;
     const a = i;
-    let keep = true;
-    let letters = false;
-    // ASCII without apostrophes (which nameTokens drops inside tokens).
-    let ascii = true;
+    // What the word holds (WORD_* bits): one table read a character instead of a test per class.
+    let seen = 0;
     for (; i < to; i++) {
       const c = text.charCodeAt(i);
-      if (isSpace(c)) break;
-      if ((c >= 0x30 && c <= 0x39) || c === 0x40) keep = false;
-      else if (c >= 0x80) {
-        letters = true;
-        ascii = false;
-      } else if (isAsciiLetter(c)) letters = true;
-      else if (c === 0x27 || c === 0x60) ascii = false;
+      if (c < 0x80) {
+        const k = ASCII_WORD[c]!;
+        if (k === WORD_SPACE) break;
+        seen |= k;
+      } else if (isSpace(c)) break;
+      else seen |= WORD_OTHER;
     }
+    // keep: no digits or '@'; ascii: no apostrophes (which nameTokens drops inside tokens), nothing outside ASCII.
+    const keep = (seen & WORD_DIGIT) === 0;
+    const letters = (seen & (WORD_LETTER | WORD_OTHER)) !== 0;
+    const ascii = (seen & (WORD_APOSTROPHE | WORD_OTHER)) === 0;
     if (!letters) continue;
     if (!keep && ascii) {
       collectTokenFps(org, text, a, i, st);
@@ -609,6 +610,17 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
     }
   }
 }
+
+/** ASCII_WORD's classes of the characters of a word (WORD_OTHER: outside ASCII, a letter for this purpose). */
+const WORD_SPACE = 1;
+const WORD_DIGIT = 2;
+const WORD_LETTER = 4;
+const WORD_APOSTROPHE = 8;
+const WORD_OTHER = 16;
+/** Per ASCII code: WORD_SPACE for what isSpace accepts, WORD_DIGIT for digits and '@', WORD_LETTER, WORD_APOSTROPHE for ' and `, else 0. */
+const ASCII_WORD = Uint8Array.from({ length: 0x80 }, (_, c) =>
+  isSpace(c) ? WORD_SPACE : (c >= 0x30 && c <= 0x39) || c === 0x40 ? WORD_DIGIT : isAsciiLetter(c) ? WORD_LETTER : c === 0x27 || c === 0x60 ? WORD_APOSTROPHE : 0,
+);
 
 /** Low halves of one word's token fingerprints, while they are cached. */
 let tokenScratch = new Uint32Array(16);

@@ -77,6 +77,15 @@ describe('corroboration', () => {
     for (const x of [a, b, c]) assert.deepEqual(got.get(x.patient_id)?.fields, ['fi_hetu', 'name'], x.full_name);
   });
 
+  it('reads a name written only in letters outside ASCII (full-width forms, which NFKC folds to ASCII)', () => {
+    const p = patients[4]!;
+    const [first, last] = p.full_name.split(' ') as [string, string];
+    const fullWidth = (s: string) => s.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+    assert.ok(/^[^\x00-\x7f]+$/.test(fullWidth(first) + fullWidth(last)));
+    const got = scan([row(p.hetu, `${fullWidth(last)} ${fullWidth(first)}`)]);
+    assert.deepEqual(got.get(p.patient_id)?.fields, ['fi_hetu', 'name']);
+  });
+
   it('gives records with the same fields one list, which no consumer can change', () => {
     const [p, q, r] = patients as [Patient, Patient, Patient];
     const found = matchParts([org], [row(p.hetu), row(q.hetu), row(q.email), row(r.hetu)]);
