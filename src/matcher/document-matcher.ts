@@ -233,7 +233,12 @@ export class DocumentMatcher implements DocumentSink {
     doc.rows.flush();
     doc.normalizer.flushUnits(doc.feed);
     if (this.#maxTermLen > 0) this.#finishTerms(doc);
-    for (const st of doc.orgs) st.winnower.end(st.onFingerprint);
+    for (const st of doc.orgs) {
+      st.winnower.end(st.onFingerprint);
+      // The words near hits are the document's text: wiped now, not left for the collector.
+      st.nameFps?.clear();
+      st.tokenFps?.clear();
+    }
     const findings: Finding[] = [];
     const seenAt = (this.#deps.clock?.() ?? new Date()).toISOString();
     // One frozen object for all of this document's findings (the output writes its JSON once).
