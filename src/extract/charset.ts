@@ -4,6 +4,7 @@
  * chardet's guess, then Windows-1252 (a superset of printable Latin-1).
  * Decoding never throws: invalid bytes become U+FFFD.
  */
+import { isAscii } from 'node:buffer';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
@@ -85,14 +86,49 @@ function metaCharset(prefix: Uint8Array): string | undefined {
 
 /** A streaming decoder for `charset`; a leading BOM is dropped. */
 export function createDecoder(charset: string): TextDecoderStream {
-  if (charset === 'utf-8') {
-    const d = new TextDecoder('utf-8');
-    return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
-  }
+  if (charset === 'utf-8') return utf8Decoder();
   const d = iconv.getDecoder(charset);
   return {
     write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.length)),
     end: () => d.end() ?? '',
+  };
+}
+
+/**
+ * After a chunk that was not ASCII, ASCII_RECHECK - 1 chunks go to the
+ * decoder unchecked: in text whose every chunk holds a few letters outside
+ * ASCII (a table of Finnish names), checking each one cost 3-4 ms per 50 MB.
+ */
+const ASCII_RECHECK = 8;
+
+/**
+ * UTF-8 in chunks. A chunk of ASCII bytes is its own text, one character a
+ * byte, so it is copied into a string (`latin1`) instead of decoded: checked
+ * by `isAscii` and copied, the benchmark's 50 MB of English text took 10 ms
+ * against TextDecoder's 48 (scratch timing, 32 KiB chunks). That is exact only
+ * while the decoder holds no part of a sequence, i.e. after a chunk that ended
+ * in an ASCII byte (an unfinished sequence before it was then already
+ * replaced); and a decoder made after ASCII chunks keeps a BOM, which is no
+ * longer at the text's start.
+ */
+function utf8Decoder(): TextDecoderStream {
+  let d: InstanceType<typeof TextDecoder> | null = null;
+  let ascii = 0;
+  let held = false;
+  let skip = 0;
+  return {
+    write: (b) => {
+      if (b.length === 0) return '';
+      if (!held && skip === 0 && isAscii(b)) {
+        ascii++;
+        return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+      }
+      skip = skip === 0 ? ASCII_RECHECK - 1 : skip - 1;
+      d ??= new TextDecoder('utf-8', { ignoreBOM: ascii > 0 });
+      held = b[b.length - 1]! >= 0x80;
+      return d.decode(b, { stream: true });
+    },
+    end: () => (d === null ? '' : d.decode()),
   };
 }
 
