@@ -10,16 +10,6 @@ import { linesKernelRows } from './lines-kernel.js';
 export const ROW_SEPARATOR = '\n\u0000';
 /** A batch is passed on once its rows reach this many characters. */
 export const ROW_BATCH_CHARS = 48 * 1024;
-/**
- * A batch is also passed on at the end of a stretch of lines (`addLines`)
- * once it holds this many characters. A dump's stretches come a decoded piece
- * at a time (about 32 K), so a batch is then the row that crossed into the
- * piece and the piece's stretch, taken whole, instead of the end of one
- * stretch and the start of the next cut at ROW_BATCH_CHARS. Measured on the
- * benchmark's CSV: 2 % faster than cutting at 48 K, and than at 32 K
- * (docs/performance.md, twenty-third session).
- */
-export const ROW_BATCH_MIN_CHARS = 16 * 1024;
 
 /** Rows in, batches out: `onBatch` gets each batch's text and row offsets, in order. */
 export class RowBatch {
@@ -43,26 +33,18 @@ export class RowBatch {
   /**
    * The rows of a `rows` part: `lines` is lines each ended by '\n', and each
    * line's cells are `line.split(delimiter)`. The batches are exactly those of
-   * `addRow` for each line's cells joined by tabs followed by `endStretch`,
-   * made without a string per row: the delimiters and line ends are replaced
-   * in whole stretches of lines.
+   * `addRow` for each line's cells joined by tabs, made without a string per
+   * row: the delimiters and line ends are replaced in whole stretches of lines.
    */
   addLines(lines: string, delimiter: string): void {
     const done = linesKernelRows(lines, delimiter, (starts, rows, text) => this.#addRewritten(starts, rows, text));
-    if (!done) {
-      // Without the kernel: the same rewriting by replaceAll, and the rows' offsets by indexOf.
-      const t = delimiter === '\t' ? lines : lines.replaceAll(delimiter, '\t');
-      const starts = [0];
-      for (let nl = t.indexOf('\n'); nl !== -1; nl = t.indexOf('\n', nl + 1)) starts.push(nl + 1 + starts.length * (ROW_SEPARATOR.length - 1));
-      const rewritten = t.replaceAll('\n', ROW_SEPARATOR);
-      this.#addRewritten(starts, starts.length - 1, (from, to) => rewritten.slice(from, to));
-    }
-    this.endStretch();
-  }
-
-  /** The end of a stretch of lines: passes the batch on if it holds ROW_BATCH_MIN_CHARS (`addLines` calls it). */
-  endStretch(): void {
-    if (this.#chars >= ROW_BATCH_MIN_CHARS) this.flush();
+    if (done) return;
+    // Without the kernel: the same rewriting by replaceAll, and the rows' offsets by indexOf.
+    const t = delimiter === '\t' ? lines : lines.replaceAll(delimiter, '\t');
+    const starts = [0];
+    for (let nl = t.indexOf('\n'); nl !== -1; nl = t.indexOf('\n', nl + 1)) starts.push(nl + 1 + starts.length * (ROW_SEPARATOR.length - 1));
+    const rewritten = t.replaceAll('\n', ROW_SEPARATOR);
+    this.#addRewritten(starts, starts.length - 1, (from, to) => rewritten.slice(from, to));
   }
 
   /**

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { linesKernelResidue, linesKernelSpec } from '../../src/matcher/lines-kernel.js';
 import { instantiateKernel } from '../../src/matcher/wasm-assembler.js';
-import { ROW_BATCH_CHARS, ROW_BATCH_MIN_CHARS, ROW_SEPARATOR, RowBatch } from '../../src/matcher/row-batch.js';
+import { ROW_BATCH_CHARS, ROW_SEPARATOR, RowBatch } from '../../src/matcher/row-batch.js';
 
 type Batch = [text: string, starts: number[]];
 
@@ -20,19 +20,9 @@ function batches(calls: readonly (string | [lines: string, delimiter: string])[]
   return out;
 }
 
-/** What batches must be: each line's cells joined by tabs, added as rows one by one, and the end of each stretch marked. */
+/** What batches must be: each line's cells joined by tabs, added as rows one by one. */
 function rowByRow(calls: readonly (string | [string, string])[]): Batch[] {
-  const out: Batch[] = [];
-  const rb = new RowBatch((text, starts) => out.push([text, [...starts]]));
-  for (const c of calls) {
-    if (typeof c === 'string') rb.addRow(c);
-    else {
-      for (const l of c[0].slice(0, -1).split('\n')) rb.addRow(l.split(c[1]).join('\t'));
-      rb.endStretch();
-    }
-  }
-  rb.flush();
-  return out;
+  return batches(calls.flatMap((c) => (typeof c === 'string' ? [c] : c[0].slice(0, -1).split('\n').map((l) => l.split(c[1]).join('\t')))));
 }
 
 const delimiter = fc.constantFrom(',', ';', '\t', '|', '\u0000', 'ä');
@@ -69,17 +59,6 @@ describe('RowBatch', () => {
       [`a\tb${ROW_SEPARATOR}c${ROW_SEPARATOR}${long}`, [0, 5, 8]],
       [`d\te${ROW_SEPARATOR}f`, [0, 5]],
     ]);
-  });
-
-  it('a stretch of lines that brings the batch to ROW_BATCH_MIN_CHARS passes it on at its end, as one piece', () => {
-    // 'x\ty' and its separator (5), then one row that makes exactly the minimum with its own.
-    const cell = 'v'.repeat(ROW_BATCH_MIN_CHARS - 5 - 2 - ROW_SEPARATOR.length);
-    const got = batches([['x;y\n', ';'], [`${cell};a\n`, ';'], ['z\n', ';']]);
-    // The small first stretch waits; the second brings the batch to the minimum and ends it; 'z' starts the next.
-    assert.deepEqual(got, [[`x\ty${ROW_SEPARATOR}${cell}\ta`, [0, 5]], ['z', [0]]]);
-    // One unit short of the minimum, the batch waits for more.
-    const short = batches([['x;y\n', ';'], [`${cell.slice(1)};a\n`, ';'], ['z\n', ';']]);
-    assert.equal(short.length, 1);
   });
 
   it('a batch passed on from inside another batch’s call (the loop busy) is made without it, the same', () => {
