@@ -113,18 +113,19 @@ const ASCII_RECHECK = 8;
  */
 function utf8Decoder(): TextDecoderStream {
   let d: InstanceType<typeof TextDecoder> | null = null;
-  let ascii = 0;
+  // Whether a chunk was copied: a decoder made after that keeps a BOM.
+  let copied = false;
   let held = false;
   let skip = 0;
   return {
     write: (b) => {
       if (b.length === 0) return '';
       if (!held && skip === 0 && isAscii(b)) {
-        ascii++;
+        copied = true;
         return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
       }
       skip = skip === 0 ? ASCII_RECHECK - 1 : skip - 1;
-      d ??= new TextDecoder('utf-8', { ignoreBOM: ascii > 0 });
+      d ??= new TextDecoder('utf-8', { ignoreBOM: copied });
       held = b[b.length - 1]! >= 0x80;
       return d.decode(b, { stream: true });
     },

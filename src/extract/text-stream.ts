@@ -5,9 +5,9 @@ import { createDecoder } from './charset.js';
  * Bytes decoded per step. Keeps every decoded string (at most twice this in
  * memory) below V8's large-object threshold: a large string is allocated in
  * fresh pages, which made decoding 1 MiB reads several times slower than the
- * decoding itself. 16 KiB rather than 32: the benchmark's CSV, JSON Lines and
- * notes scanned 2-5 % faster, its plain text the same (docs/performance.md,
- * twenty-third session).
+ * decoding itself. 16 KiB rather than 32: the benchmark's whole corpus
+ * scanned 2 % faster (CSV and notes 1-5 %, JSON Lines 0-5 % in two sets, plain
+ * text the same; docs/performance.md, twenty-third session).
  */
 export const DECODE_PIECE_BYTES = 16 * 1024;
 

@@ -6,6 +6,7 @@
  * one typed array, two words an entry, so that an entry costs its key and a
  * Map slot instead of a typed array object each. Starts over when full.
  */
+import { grownWiped } from './growable.js';
 
 /** `get` of a key that is not cached. */
 export const FP_MISSING = -2;
@@ -40,12 +41,7 @@ export class FpCache {
   set(key: string | number, hi: number, lo: number): number {
     if (this.#slots.size >= this.limit) this.clear();
     const slot = this.#used++;
-    if (2 * slot === this.#pool.length) {
-      const next = new Uint32Array(2 * this.#pool.length);
-      next.set(this.#pool);
-      this.#pool.fill(0);
-      this.#pool = next;
-    }
+    if (2 * slot === this.#pool.length) this.#pool = grownWiped(this.#pool, 2 * slot + 2);
     this.#pool[2 * slot] = hi;
     this.#pool[2 * slot + 1] = lo;
     this.#slots.set(key, slot);

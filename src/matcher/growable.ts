@@ -1,11 +1,24 @@
 /** Typed arrays that grow: doubling one, and append-only arrays for building fingerprint sets of unknown size. */
 
-type Doublable = Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
+type Doublable = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
 
 /** A copy of `a`, of the same type, twice as long (the rest zero). */
 export function doubled<T extends Doublable>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(2 * a.length);
   b.set(a);
+  return b;
+}
+
+/**
+ * A copy of `a` at least `n` long (doubling), with `a` wiped: for arrays that
+ * hold scanned text or what was derived from it.
+ */
+export function grownWiped<T extends Doublable>(a: T, n: number): T {
+  let size = Math.max(1, a.length);
+  while (size < n) size *= 2;
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  a.fill(0);
   return b;
 }
 

@@ -10,9 +10,10 @@ import { linesKernelRows } from './lines-kernel.js';
 export const ROW_SEPARATOR = '\n\u0000';
 /**
  * A batch is passed on once its rows reach this many characters. On the
- * benchmark's 50 MB CSV, 24 K scanned 3 % faster than 48 K (two interleaved
- * sets, 8 and 6 runs; 16 K the same as 24 K, JSON Lines the same at all three;
- * docs/performance.md, twenty-third session).
+ * benchmark's 50 MB CSV, 24 K scanned 2-4 % faster than 48 K (three
+ * interleaved sets; 16 K as 24 K; JSON Lines the same at all three); a later
+ * set, with 16 KiB decoded pieces, had 32 K ahead by as much, within the
+ * machine's noise (docs/performance.md, twenty-third session).
  */
 export const ROW_BATCH_CHARS = 24 * 1024;
 

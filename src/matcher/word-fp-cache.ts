@@ -3,15 +3,18 @@
  * the low halves of its name-token fingerprints (the part corroboration
  * compares), looked up by the word's code units where they stand: no string
  * is cut out of the text for a word already cached. Corroboration reads every
- * word near every record hit, and in a leaked table most of them repeat; with
- * a Map keyed by the word, cutting the word out and hashing it took most of
- * name corroboration's time (docs/performance.md, twenty-third session).
+ * word near every record hit, and in a leaked table most of them repeat; a
+ * Map keyed by the word had every such word cut out as a string first, for the
+ * collector to sweep up (with this table, garbage collection went from 38.0 to
+ * 32.9 ms a scan of the benchmark's 50 MB CSV; docs/performance.md,
+ * twenty-third session).
  *
  * Open addressing over a power-of-two slot array; each entry keeps its units
  * in one pool and its fingerprints in another. Starts over when it holds
  * `limit` words or its unit pool is full, and wipes what it held then and in
  * `clear` (the units are leaked text).
  */
+import { grownWiped } from './growable.js';
 
 /** Units of the pool at most by default (2 MiB): a word that would not fit with the others starts the cache over; a longer one is not cached. */
 const MAX_POOL_UNITS = 1 << 20;
@@ -75,10 +78,10 @@ export class WordFpCache {
     const e = this.#n;
     if (e === this.#hash.length) this.#growEntries();
     const at = this.#unitAt[e]!;
-    if (at + len > this.#units.length) this.#units = grownTo(this.#units, at + len);
+    if (at + len > this.#units.length) this.#units = grownWiped(this.#units, at + len);
     for (let k = 0; k < len; k++) this.#units[at + k] = text.charCodeAt(from + k);
     const f = this.#fpAt[e]!;
-    if (f + count > this.#fps.length) this.#fps = grownTo(this.#fps, f + count);
+    if (f + count > this.#fps.length) this.#fps = grownWiped(this.#fps, f + count);
     for (let k = 0; k < count; k++) this.#fps[f + k] = fps[k]!;
     const h = hashUnits(text, from, to);
     this.#hash[e] = h;
@@ -139,9 +142,9 @@ export class WordFpCache {
 
   #growEntries(): void {
     const entries = 2 * this.#hash.length;
-    this.#hash = grownTo(this.#hash, entries);
-    this.#unitAt = grownTo(this.#unitAt, entries + 1);
-    this.#fpAt = grownTo(this.#fpAt, entries + 1);
+    this.#hash = grownWiped(this.#hash, entries);
+    this.#unitAt = grownWiped(this.#unitAt, entries + 1);
+    this.#fpAt = grownWiped(this.#fpAt, entries + 1);
   }
 }
 
@@ -150,14 +153,4 @@ function hashUnits(text: string, from: number, to: number): number {
   let h = 0x811c9dc5 | 0;
   for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;
-}
-
-/** A copy of `a` with room for at least `n` (doubling), the old one wiped. */
-function grownTo<T extends Uint16Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: T, n: number): T {
-  let size = a.length;
-  while (size < n) size *= 2;
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  a.fill(0);
-  return b;
 }
