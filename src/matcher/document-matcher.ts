@@ -768,13 +768,20 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
       collectNameFps(org, text, lo, start, st);
       collectNameFps(org, text, end, hi, st);
     } else {
-      window ??= `${text.slice(lo, start)}\t${text.slice(end, hi)}`;
       let cache = st.fieldFps.get(fi);
       if (cache === undefined) {
         cache = new FpCache(FIELD_CACHE_ENTRIES);
         st.fieldFps.set(fi, cache);
       }
-      collectWindowFps(org, fi, window, cache);
+      if (f.type === 'custom') {
+        window ??= `${text.slice(lo, start)}\t${text.slice(end, hi)}`;
+        collectWindowFps(org, fi, window, cache);
+      } else {
+        // A built-in type's guards take a text's edge as they take the tab (tested), so its
+        // two parts are searched where they lie: a joined window was a new string to flatten.
+        if (start > lo) collectWindowFps(org, fi, text.slice(lo, start), cache);
+        if (hi > end) collectWindowFps(org, fi, text.slice(end, hi), cache);
+      }
     }
     let total = 0;
     let matched = 0;
