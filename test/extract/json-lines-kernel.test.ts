@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { jsonLinesKernelResidue, withJsonLines } from '../../src/extract/json-lines-kernel.js';
+import { JSON_LINES_TEXT_BYTE, jsonLinesKernelResidue, jsonLinesKernelSpec, jsonLinesLayout, withJsonLines } from '../../src/extract/json-lines-kernel.js';
 import { flattenJsonLine } from '../../src/extract/json-line.js';
+import { instantiateKernel } from '../../src/matcher/wasm-assembler.js';
 
 /** Where each line's record starts and ends as the splitter hands it over (whitespace around it left out). */
 function records(s: string): [number, number][] {
@@ -73,7 +74,87 @@ const lines = fc.tuple(fc.array(fc.tuple(fc.constantFrom('', ' ', '\t', '\n'), l
   ([ls, last]) => ls.map(([a, l, b]) => a + l + b).join('\n') + (last ? '\n' : ''),
 );
 
+type Jsonl = (n: number, maxCell: number, out: number, entries: number) => number;
+/** The loop eight units at a time (SIMD) and the one a unit at a time, each on its own memory. */
+const vectorKernel = instantiateKernel<Jsonl>(jsonLinesKernelSpec(true))!;
+const scalarKernel = instantiateKernel<Jsonl>(jsonLinesKernelSpec(false))!;
+
+/**
+ * One run of a loop on `s`: its return value, entries and result text. The
+ * memory past the text is first filled with `past` (units that would end a
+ * line or a string, or widen the result, if the loop took them for text).
+ */
+function runLoop(k: typeof vectorKernel, s: string, maxCell: number, past: number): { r: number; entries: number[]; text: string } {
+  const { out, entries, end } = jsonLinesLayout(s.length);
+  assert.ok(end <= k.memory.byteLength);
+  const mem = Buffer.from(k.memory);
+  mem.fill(0);
+  for (let at = JSON_LINES_TEXT_BYTE + 2 * s.length; at + 1 < end; at += 2) mem.writeUInt16LE(past, at);
+  mem.write(s, JSON_LINES_TEXT_BYTE, 'utf16le');
+  const r = k.fn(s.length, maxCell, out, entries);
+  const e = [...new Int32Array(k.memory, entries, 4 * (r >>> 1))];
+  const length = e.length === 0 ? 0 : e[e.length - 1]!;
+  return { r, entries: e, text: (r & 1) === 1 ? mem.toString('utf16le', out, out + 2 * length) : mem.toString('latin1', out, out + length) };
+}
+
+/** Texts whose line ends, string ends, escapes, control units and wide units fall at every position modulo 8, and near the text's end. */
+const shifted = fc
+  .tuple(
+    fc.array(
+      fc.tuple(
+        fc.string({ unit: fc.constantFrom('a', 'b', ' ', 'é', 'Ā', '€', '\\', '\t', '\x01', '"'), maxLength: 20 }),
+        fc.constantFrom('', ' ', '  ', '   ', '    ', '     ', '      ', '       '),
+        fc.constantFrom('"', '1', 'true', '{"k":"x"}'),
+      ),
+      { maxLength: 5 },
+    ),
+    fc.constantFrom('', 'x', ' ', 'Ā', '{"a":"b"}', '{"a":"Ā"}', '{"a":"b"'),
+  )
+  .map(([ls, tail]) => ls.map(([str, pad, value]) => `${pad}{"s":"${str}","v":${value === '"' ? '"e"' : value}}\n`).join('') + tail);
+
 describe('the JSON Lines loop (json-lines-kernel.ts)', () => {
+  it('property: the loop eight units at a time (SIMD) gives what the one a unit at a time gives, whatever lies past the text', () => {
+    const check = (s: string, maxCell: number) => {
+      const scalar = runLoop(scalarKernel, s, maxCell, 0);
+      for (const past of [0, 0x0a, 0x22, 0x5c, 0x100, 0xffff]) assert.deepEqual(runLoop(vectorKernel, s, maxCell, past), scalar, JSON.stringify(s));
+      return scalar;
+    };
+    fc.assert(fc.property(fc.oneof(lines, shifted), fc.constantFrom(65536, 40, 4), (s, maxCell) => void check(s, maxCell)), { numRuns: 3000 });
+    // Every text of length 0..40 cut from a record with each kind of unit, at every place of each cut.
+    const record = '{"a":"xyz","b":12,"c":{"d":"Ā"},"e":"€\\t"}\n{"f":true}\n';
+    for (let n = 0; n <= 40; n++) {
+      for (let start = 0; start + n <= record.length; start++) check(record.slice(start, start + n), 65536);
+    }
+  });
+
+  it('finds a line end, a string end, an escape and a wide unit at every position of a vector and at the text’s last unit', () => {
+    for (let pad = 0; pad < 24; pad++) {
+      const spaces = ' '.repeat(pad);
+      const body = `x${'y'.repeat(pad)}`;
+      // The line's '\n' at every position, the last one the text's last unit.
+      assert.deepEqual(taken(`${spaces}{"a":"${body}"}\n`, 65536), [`${body}\n`]);
+      assert.deepEqual(taken(`{"a":"${body}"}${spaces}\n`, 65536), [`${body}\n`]);
+      // No '\n' at all: the line is not taken.
+      assert.deepEqual(taken(`{"a":"${body}"}${spaces}`, 65536), []);
+      // The string's end, a backslash and a control unit at every position.
+      assert.deepEqual(taken(`{"a":"${body}","b":"${body}z"}\n`, 65536), [`${body}\t${body}z\n`]);
+      assert.deepEqual(taken(`{"a":"${body}\\n"}\n`, 65536), [null]);
+      assert.deepEqual(taken(`{"a":"${body}\t"}\n`, 65536), [null]);
+      assert.deepEqual(taken(`{"a":"${body}\x1f"}\n`, 65536), [null]);
+      // One wide unit anywhere makes the result two bytes a unit, the last unit of the text included.
+      for (const s of [`{"a":"${body}Ā"}\n`, `{"a":"${body}"}\n${spaces}Ā`, `{"a":"${body}"}\n${spaces}{"b":"Ā"}`]) {
+        const got = runLoop(vectorKernel, s, 65536, 0);
+        assert.equal(got.r & 1, 1, JSON.stringify(s));
+        assert.deepEqual(got, runLoop(scalarKernel, s, 65536, 0));
+      }
+    }
+    // Long results narrowed in place, sixteen units at a time, with every remainder.
+    for (let len = 0; len < 40; len++) {
+      const s = Array.from({ length: 5 }, (_, i) => `{"a":"${String.fromCharCode(0x61 + i).repeat(len)}","b":${i}}\n`).join('');
+      assert.deepEqual(taken(s, 65536), Array.from({ length: 5 }, (_, i) => `${String.fromCharCode(0x61 + i).repeat(len)}\t${i}\n`));
+    }
+  });
+
   it('property: a record it takes gives exactly flattenJsonLine’s cells, and it takes many', () => {
     let seen = 0;
     let took = 0;
