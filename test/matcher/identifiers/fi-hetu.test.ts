@@ -242,6 +242,143 @@ describe('fi_hetu find: the WebAssembly loop itself', () => {
   });
 });
 
+describe('fi_hetu find: matches in bulk with the keys the WebAssembly loop wrote', () => {
+  /** One match as the sinks saw it: offsets, then its key bytes as a string, or '' for none. */
+  type Seen = string;
+  const keyOf = (text: string, s: number, e: number): string => {
+    const out = new Uint8Array(e - s);
+    const n = fiHetu.scanKeyBytes!(text, s, e, out, 0);
+    return n < 0 ? '' : String.fromCharCode(...out.subarray(0, n));
+  };
+  /** The matches without a bulk sink (as before the loop made keys), which are the JavaScript search's. */
+  const oneByOne = (text: string, lo: number, hi: number): Seen[] => {
+    const out: Seen[] = [];
+    fiHetu.find!(text, lo, hi, (s, e, key) => {
+      assert.equal(key, undefined);
+      out.push(`${s}-${e}`);
+    });
+    const byJs: Seen[] = [];
+    jsFind(text, lo, hi, (s, e) => byJs.push(`${s}-${e}`));
+    assert.deepEqual(out, byJs);
+    return out;
+  };
+  /** The matches with a bulk sink: all in the order passed, and which came in bulk with what key. */
+  const withBulk = (text: string, lo: number, hi: number): { order: Seen[]; bulk: Seen[] } => {
+    const order: Seen[] = [];
+    const bulk: Seen[] = [];
+    fiHetu.find!(
+      text,
+      lo,
+      hi,
+      (s, e, key) => {
+        assert.equal(key, undefined);
+        order.push(`${s}-${e}`);
+      },
+      (pairs, count, base, keys) => {
+        assert.ok(count > 0);
+        for (let j = 0; j < count; j++) {
+          const s = pairs[2 * j]!;
+          const e = pairs[2 * j + 1]!;
+          if (j > 0) assert.ok(s >= pairs[2 * j - 1]!, 'pairs ascending and not overlapping');
+          order.push(`${base + s}-${base + e}`);
+          bulk.push(`${base + s}-${base + e}:${String.fromCharCode(...keys.subarray(s, e))}`);
+        }
+      },
+    );
+    return { order, bulk };
+  };
+  /** The matches the loop can key: 11 ASCII units, guards ASCII or the region's edges. */
+  const keyable = (text: string, lo: number, hi: number): Seen[] =>
+    oneByOne(text, lo, hi)
+      .map((m) => m.split('-').map(Number) as [number, number])
+      .filter(([s, e]) => /^[\x00-\x7f]*$/.test(text.slice(Math.max(lo, s - 1), Math.min(hi, e + 1))))
+      .map(([s, e]) => `${s}-${e}:${keyOf(text, s, e)}`);
+
+  const digits = (n: number): fc.Arbitrary<string> => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((a) => a.join(''));
+  const DASHES = ['\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212'];
+  const ALL_SIGNS = Object.values(HETU_SIGNS).flat();
+  /** A valid code with any sign of its century, in either case. */
+  const valid = fc.tuple(fromGenerator(makeHetu), fc.nat(5), fc.boolean()).map(([code, pick, lower]) => {
+    const century = Object.values(HETU_SIGNS).find((signs) => signs.includes(code[6]!))!;
+    const raw = replaceAt(code, 6, century[pick % century.length]!);
+    return lower ? raw.toLowerCase() : raw;
+  });
+  /** Shaped like a code, mostly invalid: any sign (dashes too), any check character (look-alikes outside ASCII too). */
+  const shaped = fc
+    .tuple(
+      digits(6),
+      fc.constantFrom(...ALL_SIGNS, ...ALL_SIGNS.map((c) => c.toLowerCase()), ...DASHES, 'G', 'z', 'ä'),
+      digits(3),
+      fc.constantFrom(...HETU_CHECK_ALPHABET, ...HETU_CHECK_ALPHABET.toLowerCase(), 'Z', 'g', '\u017f', '\u212a', 'Ä'),
+    )
+    .map((parts) => parts.join(''));
+  /** What lies between: separators, letters and digits glued on, guards outside ASCII (word or not, astral, lone surrogates). */
+  const glue = fc.constantFrom('', '', ' ', ',', '\t', '\n', ';', 'x', 'T', '1', '0', '_', '-', 'é', '٣', '\u00a0', '\u0345', '\u2013', '𝐀', '\ud835', '\udc00');
+  const text = fc.array(fc.tuple(glue, fc.oneof(valid, shaped), glue).map((parts) => parts.join('')), { maxLength: 12 }).map((a) => a.join(''));
+  const region = (t: string, x: number, y: number): [number, number] => {
+    const lo = x % (t.length + 1);
+    return [lo, lo + (y % (t.length - lo + 1))];
+  };
+
+  it('property: the same matches in the same order as without a bulk sink; the loop keys each one it can, as scanKeyBytes does', () => {
+    let keyed = 0;
+    let single = 0;
+    let both = 0;
+    fc.assert(fc.property(text, fc.nat(), fc.nat(), fc.boolean(), (t, x, y, whole) => {
+      const [lo, hi] = whole ? [0, t.length] : region(t, x, y);
+      const { order, bulk } = withBulk(t, lo, hi);
+      assert.equal(hetuKernelResidue(), 0);
+      const expected = oneByOne(t, lo, hi);
+      assert.deepEqual(order, expected, JSON.stringify(t));
+      assert.deepEqual(bulk, keyable(t, lo, hi), JSON.stringify(t));
+      keyed += bulk.length;
+      single += expected.length - bulk.length;
+      if (bulk.length > 0 && bulk.length < expected.length) both++;
+    }), { ...FC, numRuns: 3000 });
+    // Both paths were taken often, also within one text.
+    assert.ok(keyed > 500 && single > 500 && both > 200, `${keyed} keyed, ${single} one by one, ${both} texts with both`);
+  });
+
+  it('folds every century sign and upper-cases every check character, in either case', () => {
+    for (const sign of [...ALL_SIGNS, ...ALL_SIGNS.map((c) => c.toLowerCase())]) {
+      for (const check of [...HETU_CHECK_ALPHABET, ...HETU_CHECK_ALPHABET.toLowerCase()]) {
+        const t = `x 131052${sign}308${check},`;
+        assert.deepEqual(withBulk(t, 0, t.length).bulk, [`2-13:${keyOf(t, 2, 13)}`], t);
+      }
+    }
+    assert.deepEqual(withBulk('010594y9021', 0, 11).bulk, ['0-11:010594-9021']);
+    assert.deepEqual(withBulk('010516b902w', 0, 11).bulk, ['0-11:010516A902W']);
+  });
+
+  it('leaves nothing of the text or the keys in its memory, also when the bulk sink throws', () => {
+    const t = 'x 131052-308T, 010594Y9021; é131052-308T 131052\u2013308T 131052-308Té '.repeat(200);
+    const { order, bulk } = withBulk(t, 0, t.length);
+    assert.equal(order.length, 600);
+    assert.equal(bulk.length, 400);
+    assert.equal(hetuKernelResidue(), 0);
+    assert.throws(() => fiHetu.find!(t, 0, t.length, () => {}, () => {
+      throw new Error('sink failed');
+    }), /sink failed/);
+    assert.equal(hetuKernelResidue(), 0);
+  });
+
+  it('answers a search made from inside its bulk sink (in JavaScript, without keys)', () => {
+    const t = '131052-308T and 010594Y9021 and 010516B902W';
+    const inner: Seen[] = [];
+    fiHetu.find!(t, 0, t.length, () => {}, () => {
+      fiHetu.find!(t, 0, t.length, (s, e) => inner.push(`${s}-${e}`), () => assert.fail('no bulk from JavaScript'));
+    });
+    assert.deepEqual(inner, ['0-11', '16-27', '32-43']);
+  });
+
+  it('keys a match at the end of the longest region it takes', () => {
+    const t = `${'1'.repeat(SEARCH_KERNEL_MAX_UNITS - 12)} 131052-308t`;
+    assert.equal(t.length, SEARCH_KERNEL_MAX_UNITS);
+    assert.deepEqual(withBulk(t, 0, t.length).bulk, [`${t.length - 11}-${t.length}:131052-308T`]);
+    assert.equal(hetuKernelResidue(), 0);
+  });
+});
+
 describe('fi_hetu scanKey (the fast path used while scanning)', () => {
   it('equals normalize on the DVV vectors, in either case', () => {
     for (const v of [DVV_EXAMPLE, ...DVV_REFORM_VECTORS]) {
