@@ -84,14 +84,15 @@ export class CandidateBatch {
   /**
    * Adds matches passed in bulk (see KeyedMatches in pattern-scan.ts), each
    * as `addKey` would, except those ending at or before `from`: the bytes
-   * from the first match's start to the last one's end are copied at once.
+   * from the first key's start to the last one's end are copied at once
+   * (with `spans`, the keys must lie in ascending order).
    */
-  addKeyed(pairs: Int32Array, count: number, base: number, keys: Uint8Array, from: number): void {
+  addKeyed(pairs: Int32Array, count: number, base: number, keys: Uint8Array, from: number, spans?: Int32Array): void {
     let j = 0;
     while (j < count && base + pairs[2 * j + 1]! <= from) j++;
     if (j === count) return;
-    const first = pairs[2 * j]!;
-    const span = pairs[2 * count - 1]! - first;
+    const first = spans ? spans[2 * j]! : pairs[2 * j]!;
+    const span = (spans ? spans[2 * count - 2]! + spans[2 * count - 1]! : pairs[2 * count - 1]!) - first;
     if (this.#used + span > this.bytes.length) this.#growBytes(span);
     while (this.count + count - j > this.start.length) this.#growCandidates();
     const at = this.#used - first;
@@ -104,8 +105,8 @@ export class CandidateBatch {
       const i = this.count++;
       this.start[i] = base + s;
       this.end[i] = base + e;
-      this.keyAt[i] = at + s;
-      this.keyLen[i] = e - s;
+      this.keyAt[i] = at + (spans ? spans[2 * j]! : s);
+      this.keyLen[i] = spans ? spans[2 * j + 1]! : e - s;
     }
   }
 

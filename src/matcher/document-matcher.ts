@@ -295,7 +295,8 @@ export class DocumentMatcher implements DocumentSink {
           if (key === undefined) batch.add(g.impl, text, start, end, g.options);
           else batch.addKey(start, end, key, keyAt!, end - start);
         },
-        (pairs, count, base, keys) => batch.addKeyed(pairs, count, base, keys, from),
+        (pairs, count, base, keys, spans) => batch.addKeyed(pairs, count, base, keys, from, spans),
+        g.options,
       );
       if (batch.count === 0) continue;
       const hits = this.#hits;

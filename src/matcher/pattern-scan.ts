@@ -1,5 +1,5 @@
 /** Running identifier patterns over text: the shared loop for matching and the census. */
-import type { IdentifierType } from './identifiers/types.js';
+import type { IdentifierType, NormalizeOptions } from './identifiers/types.js';
 
 /**
  * Receives one match as [start, end) offsets into the scanned text. A search
@@ -14,11 +14,13 @@ export type MatchSink = (start: number, end: number, key?: Uint8Array, keyAt?: n
  * (the e-mail loop): `count` matches as (start, end) pairs in `pairs`, as
  * offsets from `base` into the scanned text, ascending and not overlapping;
  * a match's key is keys[start, end) (its offsets from `base`, the bytes the
- * type's `scanKeyBytes` would write). Valid only during the call. A search
- * given one passes every match it can through it, in order with those it
- * passes to the MatchSink.
+ * type's `scanKeyBytes` would write). With `spans`, match j's key is
+ * keys[spans[2j], spans[2j] + spans[2j + 1]) instead, the keys in ascending
+ * order: a search whose keys are not as long as their matches (phone
+ * numbers). Valid only during the call. A search given one passes every
+ * match it can through it, in order with those it passes to the MatchSink.
  */
-export type KeyedMatches = (pairs: Int32Array, count: number, base: number, keys: Uint8Array) => void;
+export type KeyedMatches = (pairs: Int32Array, count: number, base: number, keys: Uint8Array, spans?: Int32Array) => void;
 
 /** A fresh copy of `re` with the global flag, so callers own its lastIndex. */
 export function globalRegExp(re: RegExp): RegExp {
@@ -29,14 +31,22 @@ export function globalRegExp(re: RegExp): RegExp {
  * Calls `onMatch` for every match of `re` (the type's pattern, global) in
  * `text`, in order, by the type's hand-written `find` when it has one (same
  * matches, property-tested against the pattern), else by the regex. A find
- * that makes scan keys may pass matches in bulk to `onKeyed` instead. With an
- * anchor, only the regions around occurrences of its literal are searched,
- * each as if it were the whole text.
+ * that makes scan keys may pass matches in bulk to `onKeyed` instead, keyed
+ * under `options` (a phone number's region). With an anchor, only the regions
+ * around occurrences of its literal are searched, each as if it were the
+ * whole text.
  */
-export function scanMatches(re: RegExp, impl: Pick<IdentifierType, 'anchor' | 'find'>, text: string, onMatch: MatchSink, onKeyed?: KeyedMatches): void {
+export function scanMatches(
+  re: RegExp,
+  impl: Pick<IdentifierType, 'anchor' | 'find'>,
+  text: string,
+  onMatch: MatchSink,
+  onKeyed?: KeyedMatches,
+  options?: NormalizeOptions,
+): void {
   const { anchor, find } = impl;
   if (!anchor) {
-    if (find) find(text, 0, text.length, onMatch, onKeyed);
+    if (find) find(text, 0, text.length, onMatch, onKeyed, options);
     else runRegion(re, text, 0, text.length, onMatch);
     return;
   }
@@ -45,7 +55,7 @@ export function scanMatches(re: RegExp, impl: Pick<IdentifierType, 'anchor' | 'f
   let hi = -1;
   const flush = (): void => {
     if (lo < 0) return;
-    if (find) find(text, lo, hi, onMatch, onKeyed);
+    if (find) find(text, lo, hi, onMatch, onKeyed, options);
     else runRegion(re, text, lo, hi, onMatch);
   };
   const { literal, before, after } = anchor;

@@ -18,7 +18,11 @@
  * and the caller asks the regex about it.
  */
 import { I32, kernelCompiles, memarg, op, simd, sleb32, V128, VOID, type KernelSpec } from '../wasm-assembler.js';
+import { TRUNK_ZERO, trunkCode } from './phone-trunk.js';
 import { CLASS_TABLE_BYTES, lazySearchKernel, wordAfterUnits } from './search-kernel.js';
+
+/** The trunk-zero calling codes, as phone.ts's trunkAfterCode tries them. */
+const TRUNK_CODES = Object.values(TRUNK_ZERO);
 
 /** Class bits of a code unit (the table at CLASS). */
 const DIGIT = 1; // [0-9]
@@ -64,16 +68,25 @@ export const PHONE_STOP_BYTE = STOP;
 export const PHONE_TEXT_BYTE = TEXT;
 
 /**
- * `phone(n, from, out)`: the matches in code units [0, n) at TEXT from unit
- * `from` on, as (start, end) i32 pairs from byte `out` on; returns how many.
- * STOP holds -1 when the text is done, else the start the loop stopped at,
- * undecided (see the module comment).
+ * `phone(n, from, out, spans, keys, ccWord, ccLength)`: the matches in code
+ * units [0, n) at TEXT from unit `from` on, as (start, end) i32 pairs from
+ * byte `out` on; returns how many. STOP holds -1 when the text is done, else
+ * the start the loop stopped at, undecided (see the module comment).
+ *
+ * With `keys` nonzero, each match's scan key (the bytes phone.ts's
+ * `scanKeyBytes` writes, see `keyCode`) goes to the bytes from `keys` on, and
+ * its (byte address, length) as an i32 pair to byte `spans` + 8 times its
+ * number; length -1 where `scanKeyBytes` declines. `ccWord` is '+' and the
+ * region's trunk-zero calling code as bytes (little-endian), `ccLength` that
+ * code's length; 0 for a region without one.
  */
 export function phoneKernelSpec(vector: boolean): KernelSpec {
-  const [N, FROM, OUT] = [0, 1, 2] as const;
-  const [S, C, Q, P0, D, K, G, R, E, T, COUNT] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] as const;
+  const [N, FROM, OUT, SPANS, KEYS, CC_WORD, CC_LENGTH] = [0, 1, 2, 3, 4, 5, 6] as const;
+  const [S, C, Q, P0, D, K, G, R, E, T, COUNT] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
+  // The scan key's locals: where the next key goes, where its digits start and end, a unit index, the write index.
+  const [KP, D0, DP, J, O] = [18, 19, 20, 21, 22] as const;
   // Vector locals: eight units, eight of each starting unit, eight tens.
-  const [V, VZERO, VPLUS, VOPEN, VTEN] = [14, 15, 16, 17, 18] as const;
+  const [V, VZERO, VPLUS, VOPEN, VTEN] = [23, 24, 25, 26, 27] as const;
   const get = (local: number): number[] => [op.localGet, local];
   const set = (local: number): number[] => [op.localSet, local];
   const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
@@ -201,9 +214,89 @@ export function phoneKernelSpec(vector: boolean): KernelSpec {
     op.br, 0,
     op.end, op.end,
   ];
+  /** The byte at address `local` + `plus`. */
+  const byteAt = (local: number, plus: number): number[] => [...get(local), op.i32Load8U, ...memarg(0, plus)];
+  /** T = 1 when the digits [from, DP) start with a TRUNK_ZERO calling code and a '0' (phone.ts trunkAfterCode), else 0. */
+  const trunkAfter = (from: number, plus: number): number[] => [
+    ...i32(0), ...set(T),
+    ...TRUNK_CODES.flatMap((cc) => [
+      op.block, VOID,
+      ...get(DP), ...get(from), op.i32Sub, ...i32(plus + cc.length + 1), op.i32LtS, op.brIf, 0,
+      ...[...cc].flatMap((ch, k) => [...byteAt(from, plus + k), ...i32(ch.charCodeAt(0)), op.i32Ne, op.brIf, 0]),
+      ...byteAt(from, plus + cc.length), ...i32(0x30), op.i32Ne, op.brIf, 0,
+      ...i32(1), ...set(T),
+      op.end,
+    ]),
+  ];
+  /**
+   * The scan key of the match [S, R) at KP, as phone.ts's `scanKeyBytes`
+   * writes it: its digits (separators dropped; any other unit but a leading
+   * '+' declines) first go to KP + 4 on, then '+' and the calling code in front
+   * of the digits kept, moved left into place. Its span goes to SPANS.
+   */
+  const keyCode = [
+    ...get(COUNT), ...i32(3), op.i32Shl, ...get(SPANS), op.i32Add, ...i32(-1), op.i32Store, ...memarg(2, 4),
+    op.block, VOID, // declined
+    ...get(R), ...get(S), op.i32Sub, ...i32(40), op.i32GtS, op.brIf, 0,
+    ...get(KP), ...i32(4), op.i32Add, op.localTee, D0, ...set(DP),
+    ...get(S), ...unitAt(S, 0), ...i32(0x2b), op.i32Eq, op.i32Add, ...set(J),
+    op.block, VOID, op.loop, VOID,
+    ...get(J), ...get(R), op.i32GeS, op.brIf, 1,
+    ...unitAt(J, 0), ...set(C),
+    ...get(C), ...i32(0x30), op.i32Sub, ...i32(10), op.i32LtU, op.if, VOID,
+    ...get(DP), ...get(C), op.i32Store8, ...memarg(0, 0),
+    ...add(DP, 1),
+    op.else,
+    ...classAt(J, 0), ...i32(SEP), op.i32And, op.i32Eqz, op.brIf, 3,
+    op.end,
+    ...add(J, 1),
+    op.br, 0,
+    op.end, op.end,
+    op.block, VOID, // prefixed: Q = the first digit kept, O = where it goes
+    ...unitAt(S, 0), ...i32(0x2b), op.i32Eq, op.if, VOID,
+    ...get(DP), ...get(D0), op.i32Eq, op.brIf, 2,
+    ...byteAt(D0, 0), ...i32(0x30), op.i32Eq, op.brIf, 2,
+    ...trunkAfter(D0, 0), ...get(T), op.brIf, 2,
+    ...get(D0), ...set(Q),
+    ...get(KP), ...i32(0x2b), op.i32Store8, ...memarg(0, 0),
+    ...get(KP), ...i32(1), op.i32Add, ...set(O),
+    op.br, 1,
+    op.end,
+    // '00' and a region with trunk-zero rules: the international prefix.
+    ...unitAt(S, 0), ...i32(0x30), op.i32Eq, ...get(R), ...get(S), op.i32Sub, ...i32(1), op.i32GtS, op.i32And, ...unitAt(S, 1), ...i32(0x30), op.i32Eq, op.i32And, ...get(CC_LENGTH), ...i32(0), op.i32Ne, op.i32And,
+    op.if, VOID,
+    ...trunkAfter(D0, 2), ...get(T), op.brIf, 2,
+    ...get(D0), ...i32(2), op.i32Add, ...set(Q),
+    ...get(KP), ...i32(0x2b), op.i32Store8, ...memarg(0, 0),
+    ...get(KP), ...i32(1), op.i32Add, ...set(O),
+    op.br, 1,
+    op.end,
+    // A national number: the region's code for its trunk '0'.
+    ...get(CC_LENGTH), op.i32Eqz, op.brIf, 1,
+    ...get(DP), ...get(D0), op.i32Eq, op.brIf, 1,
+    ...byteAt(D0, 0), ...i32(0x30), op.i32Ne, op.brIf, 1,
+    ...get(DP), ...get(D0), op.i32Sub, ...i32(2), op.i32GeS, ...byteAt(D0, 1), ...i32(0x30), op.i32Eq, op.i32And, op.brIf, 1,
+    ...get(D0), ...i32(1), op.i32Add, ...set(Q),
+    ...get(KP), ...get(CC_WORD), op.i32Store, ...memarg(0, 0),
+    ...get(KP), ...i32(1), op.i32Add, ...get(CC_LENGTH), op.i32Add, ...set(O),
+    op.end, // prefixed
+    // The digits move left into place (O never passes Q: '+' and a code take at most four bytes).
+    op.block, VOID, op.loop, VOID,
+    ...get(Q), ...get(DP), op.i32GeS, op.brIf, 1,
+    ...get(O), ...byteAt(Q, 0), op.i32Store8, ...memarg(0, 0),
+    ...add(O, 1),
+    ...add(Q, 1),
+    op.br, 0,
+    op.end, op.end,
+    ...get(COUNT), ...i32(3), op.i32Shl, ...get(SPANS), op.i32Add, ...get(KP), op.i32Store, ...memarg(2, 0),
+    ...get(COUNT), ...i32(3), op.i32Shl, ...get(SPANS), op.i32Add, ...get(O), ...get(KP), op.i32Sub, op.i32Store, ...memarg(2, 4),
+    ...get(DP), ...set(KP),
+    op.end, // declined
+  ];
   const code = [
     ...(vector ? [...i32(0x30), ...simd.i16x8Splat, ...set(VZERO), ...i32(0x2b), ...simd.i16x8Splat, ...set(VPLUS), ...i32(0x28), ...simd.i16x8Splat, ...set(VOPEN), ...i32(10), ...simd.i16x8Splat, ...set(VTEN)] : []),
     ...get(FROM), ...set(S),
+    ...get(KEYS), ...set(KP),
     op.block, VOID, // done
     op.loop, VOID, // scan
     ...(vector ? skip : []),
@@ -251,6 +344,7 @@ export function phoneKernelSpec(vector: boolean): KernelSpec {
     op.end,
     ...get(COUNT), ...i32(3), op.i32Shl, ...get(OUT), op.i32Add, ...get(S), op.i32Store, ...memarg(2, 0),
     ...get(COUNT), ...i32(3), op.i32Shl, ...get(OUT), op.i32Add, ...get(R), op.i32Store, ...memarg(2, 4),
+    ...get(KEYS), op.if, VOID, ...keyCode, op.end,
     ...add(COUNT, 1),
     ...get(R), ...set(S),
     op.br, 1, // scan
@@ -262,12 +356,12 @@ export function phoneKernelSpec(vector: boolean): KernelSpec {
     ...i32(0), ...i32(-1), op.i32Store, ...memarg(2, STOP),
     ...get(COUNT),
   ];
-  const locals: KernelSpec['locals'] = vector ? [[11, I32], [5, V128]] : [[11, I32]];
-  return { fn: 'phone', params: [I32, I32, I32], results: [I32], locals, body: code, pages: 2 };
+  const locals: KernelSpec['locals'] = vector ? [[16, I32], [5, V128]] : [[16, I32]];
+  return { fn: 'phone', params: [I32, I32, I32, I32, I32, I32, I32], results: [I32], locals, body: code, pages: 2 };
 }
 
 /** The loop that skips eight units at a time where the engine has SIMD, else the one that looks at each. */
-const phoneKernel = lazySearchKernel<(n: number, from: number, out: number) => number>(
+const phoneKernel = lazySearchKernel<(n: number, from: number, out: number, spans: number, keys: number, ccWord: number, ccLength: number) => number>(
   () => (kernelCompiles(phoneKernelSpec(true)) ? phoneKernelSpec(true) : phoneKernelSpec(false)),
   phoneClassTable,
 );
@@ -283,13 +377,23 @@ const STOPS_FREE = 64;
 const STOPS_UNITS = 256;
 
 /**
+ * Where phoneKernelFind passes matches with their scan keys: `count` matches
+ * as (start, end) pairs in `pairs`, offsets from `base` into the text, and
+ * match j's key as keys[spans[2j], spans[2j] + spans[2j + 1]). Valid only
+ * during the call.
+ */
+export type PhoneKeyedMatches = (pairs: Int32Array, count: number, base: number, keys: Uint8Array, spans: Int32Array) => void;
+
+/**
  * The pattern's matches in text[lo, hi) by the kernel, as offsets into
  * `text`, passed to `onMatch` in order; a start the kernel leaves undecided
  * goes to `decide(start)`, which returns the end of the pattern's match
- * there, or -1 for none, and the kernel goes on after it. Returns -1 when the
- * region is done; the offset from which the caller must search the rest
- * itself when the kernel met too many undecided starts; null (and nothing
- * passed) when the kernel cannot take the region.
+ * there, or -1 for none, and the kernel goes on after it. With `onKeyed`,
+ * matches whose scan key the kernel wrote (under `region`'s trunk rules) go
+ * there instead, runs of them at a time, in order with the others. Returns -1
+ * when the region is done; the offset from which the caller must search the
+ * rest itself when the kernel met too many undecided starts; null (and
+ * nothing passed) when the kernel cannot take the region.
  */
 export function phoneKernelFind(
   text: string,
@@ -297,20 +401,43 @@ export function phoneKernelFind(
   hi: number,
   onMatch: (start: number, end: number) => void,
   decide: (start: number) => number,
+  onKeyed?: PhoneKeyedMatches,
+  region?: string,
 ): number | null {
   const k = phoneKernel();
   if (k === null) return null;
   const n = hi - lo;
+  // A match takes at least six units ('0' and five digits): room for that many pairs and spans,
+  // and for their keys (at most four bytes more than the units of each).
+  const most = Math.floor(n / 6) + 1;
   const out = wordAfterUnits(TEXT, n) + 8;
+  const spans = out + 8 * most;
+  const keys = onKeyed === undefined ? 0 : spans + 8 * most;
+  const end = keys === 0 ? spans : keys + n + 4 * most + 8;
+  const cc = onKeyed === undefined ? null : trunkCode(region);
+  let ccWord = 0;
+  if (cc !== null) for (let i = 0; i < 4; i++) ccWord |= (i === 0 ? 0x2b : i <= cc.length ? cc.charCodeAt(i - 1) : 0) << (8 * i);
   let rest = -1;
-  // A match takes at least six units ('0' and five digits).
-  const done = k.withText(text, lo, hi, TEXT, STOP, out + 8 * (Math.floor(n / 6) + 1), () => {
+  const done = k.withText(text, lo, hi, TEXT, STOP, end, () => {
     let from = 0;
     let stops = 0;
     for (;;) {
-      const count = k.fn(n, from, out);
+      const count = k.fn(n, from, out, spans, keys, ccWord, cc?.length ?? 0);
       const found = new Int32Array(k.memory, out, 2 * count);
-      for (let j = 0; j < count; j++) onMatch(lo + found[2 * j]!, lo + found[2 * j + 1]!);
+      if (onKeyed === undefined) {
+        for (let j = 0; j < count; j++) onMatch(lo + found[2 * j]!, lo + found[2 * j + 1]!);
+      } else {
+        const keyed = new Int32Array(k.memory, spans, 2 * count);
+        const bytes = new Uint8Array(k.memory);
+        // Runs of keyed matches in bulk; a match without a key on its own, between them.
+        let run = 0;
+        for (let j = 0; j <= count; j++) {
+          if (j < count && keyed[2 * j + 1]! >= 0) continue;
+          if (j > run) onKeyed(found.subarray(2 * run, 2 * j), j - run, lo, bytes, keyed.subarray(2 * run, 2 * j));
+          if (j < count) onMatch(lo + found[2 * j]!, lo + found[2 * j + 1]!);
+          run = j + 1;
+        }
+      }
       const stop = new Int32Array(k.memory, STOP, 1)[0]!;
       if (stop < 0) return;
       const end = decide(lo + stop);

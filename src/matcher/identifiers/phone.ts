@@ -8,6 +8,8 @@
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { cleanInput, DASH_CLASS, RIGHT_NUM } from './lexical.js';
 import { phoneKernelFind } from './phone-kernel.js';
+import { TRUNK_ZERO, trunkCode } from './phone-trunk.js';
+import type { KeyedMatches } from '../pattern-scan.js';
 import type { IdentifierType, NormalizeOptions } from './types.js';
 
 const PHONE_CHARS = /^[+\d\s().\/-]+$/;
@@ -28,21 +30,12 @@ function normalize(raw: string, options: NormalizeOptions = {}): string | null {
   }
 }
 
-/**
- * Regions whose national numbers are written with a trunk '0' that is not part
- * of the E.164 number, with their country calling codes. (Italy keeps its 0 and
- * Norway/Denmark have none, so they are not here.)
- */
-const TRUNK_ZERO: Readonly<Record<string, string>> = {
-  FI: '358', SE: '46', GB: '44', DE: '49', NL: '31', FR: '33', AT: '43', CH: '41', BE: '32', IE: '353', AU: '61', NZ: '64',
-};
-
 const TRUNK_AFTER_CC = new RegExp(`^(?:${Object.values(TRUNK_ZERO).join('|')})0`);
 
 /**
  * E.164 by rule, without libphonenumber (which costs ~8 µs a number): '+CC…'
  * and '00CC…' keep their digits (minus a '(0)'), and a trunk-'0' national
- * number of a region above gets its calling code. Anything else, or anything
+ * number of a TRUNK_ZERO region gets its calling code. Anything else, or anything
  * unusual, returns null so the caller falls back to `normalize`. For every
  * valid number this equals `normalize` (property-tested).
  */
@@ -63,19 +56,6 @@ function scanKey(raw: string, options: NormalizeOptions = {}): string | null {
 
 /** Calling codes of TRUNK_ZERO as char codes. */
 const TRUNK_CODES: readonly (readonly number[])[] = Object.values(TRUNK_ZERO).map((cc) => [...cc].map((ch) => ch.charCodeAt(0)));
-/** Region (as given) -> its trunk-zero calling code, or null; cached per region string. */
-const regionCodes = new Map<string, string | null>();
-
-function trunkCode(region: string | undefined): string | null {
-  if (region === undefined) return null;
-  let cc = regionCodes.get(region);
-  if (cc === undefined) {
-    cc = TRUNK_ZERO[region.toUpperCase()] ?? null;
-    regionCodes.set(region, cc);
-  }
-  return cc;
-}
-
 /** Digits in out[from, to) start with a TRUNK_ZERO calling code followed by '0' (TRUNK_AFTER_CC). */
 function trunkAfterCode(out: Uint8Array, from: number, to: number): boolean {
   for (const cc of TRUNK_CODES) {
@@ -162,10 +142,18 @@ function matchAt(text: string, lo: number, hi: number, start: number): number {
  * phone-kernel.ts (property-tested against the regex), which asks the regex
  * about starts next to characters outside ASCII; by the regex where the loop
  * is unavailable, and for the rest of a region where the loop met too many
- * such starts.
+ * such starts. With `onKeyed`, the matches the loop wrote scan keys for
+ * (those `scanKeyBytes` keys, under `options`' region) go there in runs.
  */
-function find(text: string, lo: number, hi: number, onMatch: (start: number, end: number) => void): void {
-  const rest = phoneKernelFind(text, lo, hi, onMatch, (start) => matchAt(text, lo, hi, start));
+function find(
+  text: string,
+  lo: number,
+  hi: number,
+  onMatch: (start: number, end: number) => void,
+  onKeyed?: KeyedMatches,
+  options?: NormalizeOptions,
+): void {
+  const rest = phoneKernelFind(text, lo, hi, onMatch, (start) => matchAt(text, lo, hi, start), onKeyed, options?.region);
   if (rest === -1) return;
   // The regex over the region, from where the kernel left it (or from its start).
   const part = lo === 0 && hi === text.length ? text : text.slice(lo, hi);

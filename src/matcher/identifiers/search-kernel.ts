@@ -12,7 +12,7 @@ import { instantiateKernel, type KernelSpec } from '../wasm-assembler.js';
 /** Bytes of the class table (one byte per UTF-16 code unit) at the start of a search kernel's memory. */
 export const CLASS_TABLE_BYTES = 65536;
 
-/** Regions longer than this (code units) are left to the JavaScript searches (a kernel's memory stays under about 16 MB). */
+/** Regions longer than this (code units) are left to the JavaScript searches. A kernel's memory then stays under about 40 MB (the phone loop's: the text, its matches, their keys' spans and the keys). */
 export const SEARCH_KERNEL_MAX_UNITS = 6 * 1024 * 1024;
 
 /** A search loop, its memory and whether a search is using it. */

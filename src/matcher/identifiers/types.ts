@@ -85,13 +85,15 @@ export interface IdentifierType {
    * Optional faster search for `pattern`: reports exactly the matches `pattern`
    * finds in text.slice(lo, hi) (edges of the region count as edges of the
    * text), as offsets into `text`; with `onKeyed`, it may pass runs of them
-   * there with their scan keys (see KeyedMatches in pattern-scan.ts).
+   * there with their scan keys (see KeyedMatches in pattern-scan.ts), made
+   * under `options` as `scanKeyBytes` makes them.
    */
   find?(
     text: string,
     lo: number,
     hi: number,
     onMatch: (start: number, end: number, key?: Uint8Array, keyAt?: number) => void,
-    onKeyed?: (pairs: Int32Array, count: number, base: number, keys: Uint8Array) => void,
+    onKeyed?: (pairs: Int32Array, count: number, base: number, keys: Uint8Array, spans?: Int32Array) => void,
+    options?: NormalizeOptions,
   ): void;
 }

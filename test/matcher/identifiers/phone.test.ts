@@ -212,5 +212,78 @@ describe('phone find (the WebAssembly loop used while scanning)', () => {
     assert.deepEqual(findMatches(inner), regexMatches(inner));
     assert.equal(phoneKernelResidue(), 0);
   });
+
+  /**
+   * The matches of `find` given a bulk sink, in the order passed, each with its
+   * key as hex ('' for one passed on its own), and how many runs came in bulk.
+   */
+  function keyedMatches(text: string, region: string | undefined, lo = 0, hi = text.length): { matches: [number, number, string][]; runs: number } {
+    const matches: [number, number, string][] = [];
+    let runs = 0;
+    phone.find!(
+      text,
+      lo,
+      hi,
+      (s, e) => matches.push([s, e, '']),
+      (pairs, count, base, keys, spans) => {
+        runs++;
+        assert.ok(spans, 'phone keys come with their spans');
+        for (let j = 0; j < count; j++) {
+          const key = Buffer.from(keys.subarray(spans[2 * j]!, spans[2 * j]! + spans[2 * j + 1]!)).toString('hex');
+          if (j > 0) assert.ok(spans[2 * j]! >= spans[2 * j - 2]! + spans[2 * j - 1]!, 'keys lie in ascending order');
+          matches.push([base + pairs[2 * j]!, base + pairs[2 * j + 1]!, key]);
+        }
+      },
+      { region },
+    );
+    return { matches, runs };
+  }
+
+  /** What `scanKeyBytes` writes for text[start, end) in `region`, as hex ('' when it declines). */
+  function scanKeyHex(text: string, start: number, end: number, region: string | undefined): string {
+    const out = new Uint8Array(64);
+    const n = phone.scanKeyBytes!(text, start, end, out, 3, { region });
+    return n < 0 ? '' : Buffer.from(out.subarray(3, 3 + n)).toString('hex');
+  }
+
+  const REGIONS = ['FI', 'se', 'GB', 'IE', 'NO', 'US', undefined];
+
+  it("with a bulk sink: the same matches in the same order, each key the bytes scanKeyBytes writes (every region's rules)", () => {
+    for (const text of ['+358 40 123 4567', '040-1234567', '00358 40 123 4567', '0046 70 123 45 67', '+358 040 123 4567', '+46 0701234567', '+0401234567', '(09) 1234 567', '+358 (0)40 123 4567', '00 40 1234567', '0040 1234567', '+353 1 234 5678', '01 234 5678', '+44 20 7946 0958']) {
+      for (const region of REGIONS) {
+        const { matches } = keyedMatches(text, region);
+        assert.deepEqual(matches.map(([s, e]) => [s, e]), findMatches(text), `${text} ${region}`);
+        for (const [s, e, key] of matches) assert.equal(key, scanKeyHex(text, s, e, region), `${text} ${region}`);
+      }
+    }
+  });
+
+  it('property: with a bulk sink, the matches and order of find without one, and scanKeyBytes keys', () => {
+    fc.assert(
+      fc.property(fc.oneof(tricky, mixed), fc.constantFrom(...REGIONS), fc.nat(), fc.nat(), (t, region, x, y) => {
+        const lo = x % (t.length + 1);
+        const hi = lo + (y % (t.length - lo + 1));
+        const { matches } = keyedMatches(t, region, lo, hi);
+        assert.deepEqual(matches.map(([s, e]) => [s, e]), findMatches(t, lo, hi));
+        // A start next to a character outside ASCII is decided by the regex and passed on its own, unkeyed.
+        const ascii = !/[^\x00-\x7f]/.test(t);
+        for (const [s, e, key] of matches) if (ascii || key !== '') assert.equal(key, scanKeyHex(t, s, e, region));
+      }),
+      { numRuns: FC.numRuns * 8 },
+    );
+    assert.equal(phoneKernelResidue(), 0);
+  });
+
+  it('passes keyed matches in runs around those it cannot key, and undecided starts in order', () => {
+    const text = '040-1234567 (09) 123 4567 0501234567 \u00a00401234567 +358 50 123 4567 '.repeat(50);
+    const { matches, runs } = keyedMatches(text, 'FI');
+    assert.deepEqual(matches.map(([s, e]) => [s, e]), regexMatches(text));
+    // '(09) …' has no scan key (scanKeyBytes declines), and the start after a no-break space is the
+    // regex's to decide: each is passed on its own, between runs.
+    assert.equal(runs, 101);
+    assert.equal(matches.filter(([, , key]) => key === '').length, 100);
+    assert.equal(matches.length, 250);
+    assert.equal(phoneKernelResidue(), 0);
+  });
 });
 
