@@ -57,7 +57,9 @@ export function countLineFeeds(s: string, from: number, to: number): number {
     const k = lineCountKernel();
     let count = 0;
     // Rounded up to whole vectors: the units past n are the zeros the last wipe left.
-    if (k !== null && k.withText(s, from, to, TEXT, TEXT, TEXT + 2 * (n + 8), () => (count = k.fn(n)))) return count;
+    if (k !== null && k.withText(s, from, to, TEXT, TEXT, TEXT + 2 * (n + 8), () => {
+      count = k.fn(n);
+    })) return count;
   }
   let count = 0;
   for (let i = from; i < to; i++) if (s.charCodeAt(i) === LF) count++;

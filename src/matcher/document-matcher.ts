@@ -23,6 +23,7 @@ import { containsWord, containsWordInUnits, searchFor } from './term-search.js';
 import { TextHits } from './text-hits.js';
 import { decodeUnits, TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
+import { NAME_RUNS, NAME_WORD, withNameWords } from './name-words-kernel.js';
 import { WordFpCache } from './word-fp-cache.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
@@ -571,6 +572,7 @@ export function isSpace(c: number): boolean {
  * (a date, a phone number's parts) has no name tokens and is skipped unread.
  */
 function collectNameFps(org: OrgIndex, text: string, from: number, to: number, st: OrgDocState): void {
+  if (to - from >= NAME_WORDS_KERNEL_MIN && withNameWords(text, from, to, (words, at, count, base) => collectWordsFps(org, text, words, at, count, base, st))) return;
   let i = from;
   while (i < to) {
     while (i < to && isSpace(text.charCodeAt(i))) i++;
@@ -596,25 +598,50 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
       collectTokenFps(org, text, a, i, st);
       continue;
     }
-    if (keep) {
-      const words = (st.nameFps ??= new WordFpCache(NAME_CACHE_WORDS));
-      let e = words.find(text, a, i);
-      if (e === -1) {
-        const tokens = nameTokens(text.slice(a, i));
-        if (tokenScratch.length < tokens.length) tokenScratch = new Uint32Array(2 * tokens.length);
-        for (let k = 0; k < tokens.length; k++) {
-          org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
-          tokenScratch[k] = org.hasher.lo;
-        }
-        e = words.add(text, a, i, tokenScratch, tokens.length);
-        if (e === -1) for (let k = 0; k < tokens.length; k++) pushWindowFp(tokenScratch[k]!);
-        tokenScratch.fill(0, 0, tokens.length);
-      }
-      if (e !== -1) for (let k = words.fpFrom(e); k < words.fpTo(e); k++) pushWindowFp(words.fp(k));
-    } else {
-      for (const token of nameTokens(text.slice(a, i))) pushWindowFp(tokenFp(org, st, token, 0, token.length, false));
-    }
+    if (keep) pushWordFps(org, text, a, i, st, undefined);
+    else pushOtherWordFps(org, text, a, i, st);
   }
+}
+
+/**
+ * Windows shorter than this (code units) are scanned in JavaScript: copying a
+ * window into the loop's memory and back costs about as much as a few words.
+ */
+const NAME_WORDS_KERNEL_MIN = 16;
+
+/** collectNameFps' work for the words the loop of name-words-kernel.ts found (quadruples from `at` on: start and end from `base`, kind, hash). */
+function collectWordsFps(org: OrgIndex, text: string, words: Int32Array, at: number, count: number, base: number, st: OrgDocState): void {
+  for (let j = at; j < at + 4 * count; j += 4) {
+    const a = base + words[j]!;
+    const b = base + words[j + 1]!;
+    const kind = words[j + 2]!;
+    if (kind === NAME_RUNS) pushWindowFp(tokenFp(org, st, text, a, b, true, words[j + 3]!));
+    else if (kind === NAME_WORD) pushWordFps(org, text, a, b, st, words[j + 3]!);
+    else pushOtherWordFps(org, text, a, b, st);
+  }
+}
+
+/** The name-token fingerprints of the word text[a, b) (no digits or '@'), kept with the word; `h` its cache hash when made. */
+function pushWordFps(org: OrgIndex, text: string, a: number, b: number, st: OrgDocState, h: number | undefined): void {
+  const words = (st.nameFps ??= new WordFpCache(NAME_CACHE_WORDS));
+  let e = h === undefined ? words.find(text, a, b) : words.findHashed(text, a, b, h);
+  if (e === -1) {
+    const tokens = nameTokens(text.slice(a, b));
+    if (tokenScratch.length < tokens.length) tokenScratch = new Uint32Array(2 * tokens.length);
+    for (let k = 0; k < tokens.length; k++) {
+      org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
+      tokenScratch[k] = org.hasher.lo;
+    }
+    e = h === undefined ? words.add(text, a, b, tokenScratch, tokens.length) : words.addHashed(text, a, b, tokenScratch, tokens.length, h);
+    if (e === -1) for (let k = 0; k < tokens.length; k++) pushWindowFp(tokenScratch[k]!);
+    tokenScratch.fill(0, 0, tokens.length);
+  }
+  if (e !== -1) for (let k = words.fpFrom(e); k < words.fpTo(e); k++) pushWindowFp(words.fp(k));
+}
+
+/** The name-token fingerprints of a word with digits or '@' and units outside ASCII or apostrophes: its tokens one by one. */
+function pushOtherWordFps(org: OrgIndex, text: string, a: number, b: number, st: OrgDocState): void {
+  for (const token of nameTokens(text.slice(a, b))) pushWindowFp(tokenFp(org, st, token, 0, token.length, false));
 }
 
 /** ASCII_WORD's classes of the characters of a word (WORD_OTHER: outside ASCII, a letter for this purpose). */
@@ -653,17 +680,18 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
 /**
  * The low half of the name-token fingerprint of text[from, to), cached by the
  * units as written: a token, or (`lower`) a run of ASCII letters whose token
- * is its lower case.
+ * is its lower case. `h` is the units' cache hash when the caller made it.
  */
-function tokenFp(org: OrgIndex, st: OrgDocState, text: string, from: number, to: number, lower: boolean): number {
+function tokenFp(org: OrgIndex, st: OrgDocState, text: string, from: number, to: number, lower: boolean, h?: number): number {
   const tokens = (st.tokenFps ??= new WordFpCache(NAME_CACHE_WORDS));
-  const e = tokens.find(text, from, to);
+  const e = h === undefined ? tokens.find(text, from, to) : tokens.findHashed(text, from, to, h);
   if (e !== -1) return tokens.fp(tokens.fpFrom(e));
   const run = text.slice(from, to);
   org.hasher.hashInto(NAME_TOKEN_LABEL, lower ? run.toLowerCase() : run);
   const lo = org.hasher.lo;
   tokenScratch[0] = lo;
-  tokens.add(text, from, to, tokenScratch, 1);
+  if (h === undefined) tokens.add(text, from, to, tokenScratch, 1);
+  else tokens.addHashed(text, from, to, tokenScratch, 1, h);
   tokenScratch[0] = 0;
   return lo;
 }

@@ -51,7 +51,11 @@ export class WordFpCache {
 
   /** The entry of the word text[from, to), or -1. */
   find(text: string, from: number, to: number): number {
-    const h = hashUnits(text, from, to);
+    return this.findHashed(text, from, to, hashUnits(text, from, to));
+  }
+
+  /** `find` with the word's hash (see WORD_HASH_SEED) already made, by a loop that read its units anyway. */
+  findHashed(text: string, from: number, to: number, h: number): number {
     const len = to - from;
     const slots = this.#slots;
     const units = this.#units;
@@ -72,6 +76,11 @@ export class WordFpCache {
    * returns its entry, or -1 when the word is too long to cache.
    */
   add(text: string, from: number, to: number, fps: ArrayLike<number>, count: number): number {
+    return this.addHashed(text, from, to, fps, count, hashUnits(text, from, to));
+  }
+
+  /** `add` with the word's hash already made. */
+  addHashed(text: string, from: number, to: number, fps: ArrayLike<number>, count: number, h: number): number {
     const len = to - from;
     if (len > this.#maxUnits) return -1;
     if (this.#n >= this.#limit || this.#unitAt[this.#n]! + len > this.#maxUnits) this.clear();
@@ -83,7 +92,6 @@ export class WordFpCache {
     const f = this.#fpAt[e]!;
     if (f + count > this.#fps.length) this.#fps = grownWiped(this.#fps, f + count);
     for (let k = 0; k < count; k++) this.#fps[f + k] = fps[k]!;
-    const h = hashUnits(text, from, to);
     this.#hash[e] = h;
     this.#unitAt[e + 1] = at + len;
     this.#fpAt[e + 1] = f + count;
@@ -148,9 +156,15 @@ export class WordFpCache {
   }
 }
 
-/** FNV-1a over the code units (32 bits). */
+/**
+ * The hash the cache keys words by: FNV-1a over the code units (32 bits),
+ * from WORD_HASH_SEED, each unit c taking h to Math.imul(h ^ c, 0x01000193).
+ * name-words-kernel.ts makes it the same way.
+ */
+export const WORD_HASH_SEED = 0x811c9dc5 | 0;
+
 function hashUnits(text: string, from: number, to: number): number {
-  let h = 0x811c9dc5 | 0;
+  let h = WORD_HASH_SEED;
   for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;
 }

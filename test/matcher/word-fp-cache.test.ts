@@ -1,24 +1,31 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { WordFpCache } from '../../src/matcher/word-fp-cache.js';
+import { WORD_HASH_SEED, WordFpCache } from '../../src/matcher/word-fp-cache.js';
 
 /** Words from few letters (so they repeat and share hash slots), some outside ASCII and Latin-1. */
 const word = fc.array(fc.constantFrom('a', 'b', 'ä', 'Ö', 'š', '\u4e00', "'", '1'), { minLength: 0, maxLength: 6 }).map((cs) => cs.join(''));
 
-test('property: answers as a Map of the words since it last started over, found where they stand in any text', () => {
-  const op = fc.record({ w: word, pad: fc.string({ maxLength: 4 }), fps: fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 4 }), add: fc.boolean() });
+/** A word's hash as a loop over its units makes it for findHashed (FNV-1a from WORD_HASH_SEED). */
+function hashOf(w: string): number {
+  let h = WORD_HASH_SEED;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+test('property: answers as a Map of the words since it last started over, found where they stand in any text (hash made by the cache or given)', () => {
+  const op = fc.record({ w: word, pad: fc.string({ maxLength: 4 }), fps: fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 4 }), add: fc.boolean(), hashed: fc.boolean() });
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 60 }), fc.array(op, { maxLength: 300 }), (limit, maxUnits, ops) => {
       const cache = new WordFpCache(limit, maxUnits);
       let ref = new Map<string, number[]>();
       let units = 0;
-      for (const { w, pad, fps, add } of ops) {
+      for (const { w, pad, fps, add, hashed } of ops) {
         // The word inside other text: only text[from, to) may count.
         const text = `${pad}${w}${pad}`;
         const from = pad.length;
         const to = from + w.length;
-        const e = cache.find(text, from, to);
+        const e = hashed ? cache.findHashed(text, from, to, hashOf(w)) : cache.find(text, from, to);
         const want = ref.get(w);
         if (want === undefined) assert.equal(e, -1);
         else {
@@ -28,7 +35,7 @@ test('property: answers as a Map of the words since it last started over, found 
           assert.deepEqual(got, want);
         }
         if (!add || want !== undefined) continue;
-        const r = cache.add(text, from, to, Uint32Array.from(fps), fps.length);
+        const r = hashed ? cache.addHashed(text, from, to, Uint32Array.from(fps), fps.length, hashOf(w)) : cache.add(text, from, to, Uint32Array.from(fps), fps.length);
         if (w.length > maxUnits) {
           assert.equal(r, -1);
           continue;
@@ -42,6 +49,7 @@ test('property: answers as a Map of the words since it last started over, found 
         units += w.length;
         assert.equal(cache.size, ref.size);
         assert.equal(cache.find(text, from, to), r);
+        assert.equal(cache.findHashed(text, from, to, hashOf(w)), r);
       }
     }),
     { seed: 23, numRuns: 400 },

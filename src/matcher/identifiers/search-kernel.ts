@@ -15,16 +15,28 @@ export const CLASS_TABLE_BYTES = 65536;
 /** Regions longer than this (code units) are left to the JavaScript searches. A kernel's memory then stays under about 40 MB (the phone loop's: the text, its matches, their keys' spans and the keys). */
 export const SEARCH_KERNEL_MAX_UNITS = 6 * 1024 * 1024;
 
+/** Texts up to this long (code units) are copied in by a loop: `Buffer.write` costs about 100 ns a call before it copies anything. */
+const COPY_LOOP_UNITS = 128;
+
 /** A search loop, its memory and whether a search is using it. */
 export class SearchKernel<F> {
   readonly fn: F;
   #memory: ArrayBuffer;
+  /** Views of the whole memory, made again when it grows (one per call cost about 30 ns a call, which shows for short texts). */
+  #bytes: Buffer;
+  #plain: Uint8Array;
+  #units: Uint16Array;
+  #words: Int32Array;
   readonly #grow: (pages: number) => ArrayBuffer;
   #busy = false;
 
   constructor(instance: { fn: F; memory: ArrayBuffer; grow: (pages: number) => ArrayBuffer }, classes: Uint8Array) {
     this.fn = instance.fn;
     this.#memory = instance.memory;
+    this.#bytes = Buffer.from(this.#memory);
+    this.#plain = new Uint8Array(this.#memory);
+    this.#units = new Uint16Array(this.#memory);
+    this.#words = new Int32Array(this.#memory);
     this.#grow = instance.grow;
     new Uint8Array(this.#memory, 0, CLASS_TABLE_BYTES).set(classes);
   }
@@ -34,24 +46,43 @@ export class SearchKernel<F> {
     return this.#memory;
   }
 
+  /** The memory as int32 words, as it is now (made again when it grows). */
+  get words(): Int32Array {
+    return this.#words;
+  }
+
   /**
    * Copies text[lo, hi) as UTF-16 code units to byte `textAt`, with the memory
    * grown to `end` bytes, runs `search`, and wipes bytes [wipeFrom, end) however
-   * it ends. False, and nothing run, when the region is over
-   * SEARCH_KERNEL_MAX_UNITS or a search is already running (a sink that
-   * searched again would overwrite the output being read).
+   * it ends; or, when `search` returns a number, bytes [wipeFrom, that number):
+   * a search that knows where its output ended. False, and nothing run, when
+   * the region is over SEARCH_KERNEL_MAX_UNITS or a search is already running
+   * (a sink that searched again would overwrite the output being read).
    */
-  withText(text: string, lo: number, hi: number, textAt: number, wipeFrom: number, end: number, search: () => void): boolean {
+  withText(text: string, lo: number, hi: number, textAt: number, wipeFrom: number, end: number, search: () => number | void): boolean {
     const n = hi - lo;
     if (this.#busy || n > SEARCH_KERNEL_MAX_UNITS) return false;
-    if (end > this.#memory.byteLength) this.#memory = this.#grow(Math.ceil((end - this.#memory.byteLength) / 65536));
-    const bytes = Buffer.from(this.#memory, wipeFrom, end - wipeFrom);
+    if (end > this.#memory.byteLength) {
+      this.#memory = this.#grow(Math.ceil((end - this.#memory.byteLength) / 65536));
+      this.#bytes = Buffer.from(this.#memory);
+      this.#plain = new Uint8Array(this.#memory);
+      this.#units = new Uint16Array(this.#memory);
+      this.#words = new Int32Array(this.#memory);
+    }
     this.#busy = true;
+    let used = end;
     try {
-      bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), textAt - wipeFrom, 2 * n, 'utf16le');
-      search();
+      if (n <= COPY_LOOP_UNITS) {
+        const units = this.#units;
+        const at = textAt >>> 1;
+        for (let k = 0; k < n; k++) units[at + k] = text.charCodeAt(lo + k);
+      } else {
+        this.#bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), textAt, 2 * n, 'utf16le');
+      }
+      const wrote = search();
+      if (typeof wrote === 'number') used = Math.min(end, Math.max(textAt + 2 * n, wrote));
     } finally {
-      bytes.fill(0);
+      this.#plain.fill(0, wipeFrom, used);
       this.#busy = false;
     }
     return true;

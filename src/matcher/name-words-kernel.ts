@@ -1,0 +1,168 @@
+/**
+ * The words of a corroboration window, for name corroboration
+ * (document-matcher.ts `collectNameFps`), found by a WebAssembly loop over a
+ * copy of the window's UTF-16 code units: a word is a run of units that are
+ * not white space (`\s`); the loop classifies its units and makes its hash for
+ * the word cache (word-fp-cache.ts `wordHash`) on the way. In JavaScript that
+ * took three or four passes over each character (classify, hash, and for a
+ * word with digits, find and hash its letter runs).
+ *
+ * Per word with a letter (ASCII or any unit outside ASCII that is not white
+ * space), it reports one of:
+ * - NAME_WORD: no digit and no '@': the whole word, with its hash;
+ * - NAME_RUNS: digits or '@', but only ASCII and no apostrophe: each run of
+ *   ASCII letters in it, with the run's hash;
+ * - NAME_OTHER: digits or '@' among units outside ASCII or apostrophes: the
+ *   whole word, for the caller to tokenize (no hash).
+ * The copy and the output are wiped before the call returns.
+ */
+import { I32, memarg, op, sleb32, VOID, type KernelSpec } from './wasm-assembler.js';
+import { CLASS_TABLE_BYTES, lazySearchKernel, wordAfterUnits } from './identifiers/search-kernel.js';
+import { WORD_HASH_SEED } from './word-fp-cache.js';
+
+export const NAME_WORD = 0;
+export const NAME_RUNS = 1;
+export const NAME_OTHER = 2;
+
+/** Class bits of a code unit, as document-matcher.ts's ASCII_WORD (and isSpace outside ASCII). */
+const SPACE = 1;
+const DIGIT = 2; // digits and '@'
+const LETTER = 4; // A-Z, a-z
+const APOSTROPHE = 8; // ' and `
+const OTHER = 16; // outside ASCII and not white space
+
+/** What `\s` matches outside ASCII. */
+const WIDE_SPACES = [0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff];
+
+export function nameWordsClassTable(): Uint8Array {
+  const t = new Uint8Array(CLASS_TABLE_BYTES);
+  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) t[c] = SPACE;
+  for (let c = 0x30; c <= 0x39; c++) t[c] = DIGIT;
+  t[0x40] = DIGIT;
+  for (let c = 0x41; c <= 0x5a; c++) t[c] = LETTER;
+  for (let c = 0x61; c <= 0x7a; c++) t[c] = LETTER;
+  t[0x27] = APOSTROPHE;
+  t[0x60] = APOSTROPHE;
+  t.fill(OTHER, 0x80);
+  for (const c of WIDE_SPACES) t[c] = SPACE;
+  return t;
+}
+
+/** Byte layout: the class table, then the units; the output (four i32 a word or run) follows them. */
+const CLASS = 0;
+const TEXT = CLASS_TABLE_BYTES;
+
+/**
+ * `words(n, out)`: the words of units [0, n) at TEXT, as (start, end, kind,
+ * hash) i32 quadruples from byte `out` on (see the module comment); returns
+ * how many.
+ */
+export function nameWordsKernelSpec(): KernelSpec {
+  const [N, OUT] = [0, 1] as const;
+  const [I, A, C, K, SEEN, H, COUNT, J, R] = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+  const get = (local: number): number[] => [op.localGet, local];
+  const set = (local: number): number[] => [op.localSet, local];
+  const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
+  const add = (local: number, n: number): number[] => [...get(local), ...i32(n), op.i32Add, ...set(local)];
+  const unitAt = (local: number): number[] => [...get(local), ...i32(1), op.i32Shl, op.i32Load16U, ...memarg(1, TEXT)];
+  const classOf = (unit: number[]): number[] => [...unit, op.i32Load8U, ...memarg(0, CLASS)];
+  /** H = wordHash(H, C). */
+  const hashStep = (h: number): number[] => [...get(h), ...get(C), op.i32Xor, ...i32(0x01000193), op.i32Mul, ...set(h)];
+  /** One quadruple: start, end, kind, hash. */
+  const emit = (start: number[], end: number[], kind: number, hash: number[]): number[] => [
+    ...get(COUNT), ...i32(4), op.i32Shl, ...get(OUT), op.i32Add, ...start, op.i32Store, ...memarg(2, 0),
+    ...get(COUNT), ...i32(4), op.i32Shl, ...get(OUT), op.i32Add, ...end, op.i32Store, ...memarg(2, 4),
+    ...get(COUNT), ...i32(4), op.i32Shl, ...get(OUT), op.i32Add, ...i32(kind), op.i32Store, ...memarg(2, 8),
+    ...get(COUNT), ...i32(4), op.i32Shl, ...get(OUT), op.i32Add, ...hash, op.i32Store, ...memarg(2, 12),
+    ...add(COUNT, 1),
+  ];
+  /** The runs of ASCII letters in [A, I), each with its hash (H reused). */
+  const runs = [
+    ...get(A), ...set(J),
+    op.block, VOID, op.loop, VOID, // runs
+    op.block, VOID, op.loop, VOID,
+    ...get(J), ...get(I), op.i32GeS, op.brIf, 3,
+    ...classOf(unitAt(J)), ...i32(LETTER), op.i32And, op.brIf, 1,
+    ...add(J, 1),
+    op.br, 0,
+    op.end, op.end,
+    ...get(J), ...set(R),
+    ...i32(WORD_HASH_SEED), ...set(H),
+    op.block, VOID, op.loop, VOID,
+    ...get(J), ...get(I), op.i32GeS, op.brIf, 1,
+    ...unitAt(J), ...set(C),
+    ...classOf(get(C)), ...i32(LETTER), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...hashStep(H),
+    ...add(J, 1),
+    op.br, 0,
+    op.end, op.end,
+    ...emit(get(R), get(J), NAME_RUNS, get(H)),
+    op.br, 0,
+    op.end, op.end,
+  ];
+  const body = [
+    op.block, VOID, op.loop, VOID, // done, words
+    // White space before the word.
+    op.block, VOID, op.loop, VOID,
+    ...get(I), ...get(N), op.i32GeS, op.brIf, 3,
+    ...classOf(unitAt(I)), ...i32(SPACE), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...add(I, 1),
+    op.br, 0,
+    op.end, op.end,
+    ...get(I), ...set(A),
+    ...i32(0), ...set(SEEN),
+    ...i32(WORD_HASH_SEED), ...set(H),
+    op.block, VOID, op.loop, VOID,
+    ...get(I), ...get(N), op.i32GeS, op.brIf, 1,
+    ...unitAt(I), ...set(C),
+    ...classOf(get(C)), op.localTee, K, ...i32(SPACE), op.i32And, op.brIf, 1,
+    ...get(SEEN), ...get(K), op.i32Or, ...set(SEEN),
+    ...hashStep(H),
+    ...add(I, 1),
+    op.br, 0,
+    op.end, op.end,
+    op.block, VOID, // next word
+    ...get(SEEN), ...i32(LETTER | OTHER), op.i32And, op.i32Eqz, op.brIf, 0,
+    ...get(SEEN), ...i32(DIGIT), op.i32And, op.i32Eqz, op.if, VOID,
+    ...emit(get(A), get(I), NAME_WORD, get(H)),
+    op.br, 1,
+    op.end,
+    ...get(SEEN), ...i32(APOSTROPHE | OTHER), op.i32And, op.i32Eqz, op.if, VOID,
+    ...runs,
+    op.br, 1,
+    op.end,
+    ...emit(get(A), get(I), NAME_OTHER, i32(0)),
+    op.end, // next word
+    op.br, 0,
+    op.end, op.end, // words, done
+    ...get(COUNT),
+  ];
+  return { fn: 'words', params: [I32, I32], results: [I32], locals: [[9, I32]], body, pages: 2 };
+}
+
+const nameWordsKernel = lazySearchKernel<(n: number, out: number) => number>(nameWordsKernelSpec, nameWordsClassTable);
+
+/**
+ * The words of text[lo, hi) (see the module comment): `use` gets `count`
+ * quadruples in `words` from index `from` on, their start and end offsets
+ * from `base` into `text`, valid only during the call. False, and `use` not called, when the loop is unavailable (node
+ * --jitless), busy, or the window too long for it.
+ */
+export function withNameWords(text: string, lo: number, hi: number, use: (words: Int32Array, from: number, count: number, base: number) => void): boolean {
+  const k = nameWordsKernel();
+  if (k === null) return false;
+  const n = hi - lo;
+  const out = wordAfterUnits(TEXT, n);
+  // At most one word or run per two units (a unit and a separator), and one for a last unit.
+  const end = out + 16 * (Math.floor(n / 2) + 1);
+  return k.withText(text, lo, hi, TEXT, TEXT, end, () => {
+    const count = k.fn(n, out);
+    use(k.words, out >>> 2, count, lo);
+    return out + 16 * count;
+  });
+}
+
+/** Nonzero bytes left in the loop's memory past its class table (for tests: 0 after every call). */
+export function nameWordsKernelResidue(): number {
+  return nameWordsKernel()?.residue(TEXT) ?? 0;
+}
