@@ -157,7 +157,15 @@ export function linesKernelRows(lines: string, delimiter: string, use: (starts: 
       (r & 1) === 1
         ? (from: number, to: number) => memory.toString('utf16le', out + 2 * from, out + 2 * to)
         : (from: number, to: number) => memory.toString('latin1', out + from, out + to);
-    use(new Int32Array(k.memory, starts, count), count - 1, text);
+    const rows = new Int32Array(k.memory, starts, count);
+    use(rows, count - 1, text);
+    // Only what the loop wrote (the result, its SIMD stores' last 16 bytes included, and the offsets);
+    // withText wipes the text. The reserved room past them is several times the text and stays zero.
+    const resultEnd = Math.min(starts, out + (count > 0 ? rows[count - 1]! : 0) * ((r & 1) === 1 ? 2 : 1) + 32);
+    const bytes = new Uint8Array(k.memory);
+    bytes.fill(0, out, resultEnd);
+    bytes.fill(0, starts, starts + 4 * count);
+    return out;
   });
 }
 

@@ -421,9 +421,18 @@ export function phoneKernelFind(
   const done = k.withText(text, lo, hi, TEXT, STOP, end, () => {
     let from = 0;
     let stops = 0;
+    // How far the outputs reached over all calls: pairs and spans, and the keys (each at most four bytes more than its match).
+    let most = 0;
+    let keysEnd = keys;
     for (;;) {
       const count = k.fn(n, from, out, spans, keys, ccWord, cc?.length ?? 0);
       const found = new Int32Array(k.memory, out, 2 * count);
+      if (count > most) most = count;
+      if (keys !== 0) {
+        let reach = keys;
+        for (let j = 0; j < count; j++) reach += 4 + found[2 * j + 1]! - found[2 * j]!;
+        if (reach > keysEnd) keysEnd = reach;
+      }
       if (onKeyed === undefined) {
         for (let j = 0; j < count; j++) onMatch(lo + found[2 * j]!, lo + found[2 * j + 1]!);
       } else {
@@ -439,15 +448,21 @@ export function phoneKernelFind(
         }
       }
       const stop = new Int32Array(k.memory, STOP, 1)[0]!;
-      if (stop < 0) return;
+      if (stop < 0) break;
       const end = decide(lo + stop);
       if (end >= 0) onMatch(lo + stop, end);
       from = end >= 0 ? end - lo : stop + 1;
       if (++stops > STOPS_FREE && stops * STOPS_UNITS > from) {
         rest = lo + from;
-        return;
+        break;
       }
     }
+    // Only what the loop wrote past the text (the room reserved is several times the text); withText wipes the rest.
+    const bytes = new Uint8Array(k.memory);
+    bytes.fill(0, out, out + 8 * most);
+    bytes.fill(0, spans, spans + 8 * most);
+    if (keys !== 0) bytes.fill(0, keys, keysEnd + 8);
+    return out;
   });
   return done ? rest : null;
 }
