@@ -23,7 +23,7 @@ import { containsWord, containsWordInUnits, searchFor } from './term-search.js';
 import { TextHits } from './text-hits.js';
 import { decodeUnits, TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
-import { NAME_RUNS, NAME_WORD, withNameWords } from './name-words-kernel.js';
+import { clearNameWords, NAME_RUNS, NAME_WORD, withNameWords } from './name-words-kernel.js';
 import { WordFpCache } from './word-fp-cache.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
@@ -276,8 +276,10 @@ export class DocumentMatcher implements DocumentSink {
     try {
       this.#detectGroups(doc, text, from, rowStarts);
     } finally {
-      // Also after a throw: no candidate (or key bytes) of this text may reach the next one.
+      // Also after a throw: no candidate (or key bytes) of this text may reach the next one,
+      // and the name corroboration's copy of the text goes too.
       sharedBatch.clear();
+      clearNameWords();
     }
   }
 
@@ -572,7 +574,7 @@ export function isSpace(c: number): boolean {
  * (a date, a phone number's parts) has no name tokens and is skipped unread.
  */
 function collectNameFps(org: OrgIndex, text: string, from: number, to: number, st: OrgDocState): void {
-  if (to - from >= NAME_WORDS_KERNEL_MIN && withNameWords(text, from, to, (words, at, count, base) => collectWordsFps(org, text, words, at, count, base, st))) return;
+  if (to - from >= NAME_WORDS_KERNEL_MIN && withNameWords(text, from, to, (words, at, count) => collectWordsFps(org, text, words, at, count, st))) return;
   let i = from;
   while (i < to) {
     while (i < to && isSpace(text.charCodeAt(i))) i++;
@@ -609,11 +611,11 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
  */
 const NAME_WORDS_KERNEL_MIN = 16;
 
-/** collectNameFps' work for the words the loop of name-words-kernel.ts found (quadruples from `at` on: start and end from `base`, kind, hash). */
-function collectWordsFps(org: OrgIndex, text: string, words: Int32Array, at: number, count: number, base: number, st: OrgDocState): void {
+/** collectNameFps' work for the words the loop of name-words-kernel.ts found (quadruples from `at` on: start, end, kind, hash). */
+function collectWordsFps(org: OrgIndex, text: string, words: Int32Array, at: number, count: number, st: OrgDocState): void {
   for (let j = at; j < at + 4 * count; j += 4) {
-    const a = base + words[j]!;
-    const b = base + words[j + 1]!;
+    const a = words[j]!;
+    const b = words[j + 1]!;
     const kind = words[j + 2]!;
     if (kind === NAME_RUNS) pushWindowFp(tokenFp(org, st, text, a, b, true, words[j + 3]!));
     else if (kind === NAME_WORD) pushWordFps(org, text, a, b, st, words[j + 3]!);

@@ -1,7 +1,7 @@
 /**
  * The words of a corroboration window, for name corroboration
  * (document-matcher.ts `collectNameFps`), found by a WebAssembly loop over a
- * copy of the window's UTF-16 code units: a word is a run of units that are
+ * copy of the text's UTF-16 code units: a word is a run of units that are
  * not white space (`\s`); the loop classifies its units and makes its hash for
  * the word cache (word-fp-cache.ts `wordHash`) on the way. In JavaScript that
  * took three or four passes over each character (classify, hash, and for a
@@ -14,10 +14,16 @@
  *   ASCII letters in it, with the run's hash;
  * - NAME_OTHER: digits or '@' among units outside ASCII or apostrophes: the
  *   whole word, for the caller to tokenize (no hash).
- * The copy and the output are wiped before the call returns.
+ *
+ * The text is copied in once, at its first window, and stays until
+ * `clearNameWords` wipes it (the matcher does at the end of each text it
+ * searched): a row batch's hits are a few to a few hundred windows of one
+ * text, and copying each window cost as much as the loop saved. A window's
+ * output is wiped before the call returns.
  */
-import { I32, memarg, op, sleb32, VOID, type KernelSpec } from './wasm-assembler.js';
-import { CLASS_TABLE_BYTES, lazySearchKernel, wordAfterUnits } from './identifiers/search-kernel.js';
+import { Buffer } from 'node:buffer';
+import { I32, instantiateKernel, memarg, op, sleb32, VOID, type KernelSpec } from './wasm-assembler.js';
+import { CLASS_TABLE_BYTES, SEARCH_KERNEL_MAX_UNITS, wordAfterUnits } from './identifiers/search-kernel.js';
 import { WORD_HASH_SEED } from './word-fp-cache.js';
 
 export const NAME_WORD = 0;
@@ -53,13 +59,13 @@ const CLASS = 0;
 const TEXT = CLASS_TABLE_BYTES;
 
 /**
- * `words(n, out)`: the words of units [0, n) at TEXT, as (start, end, kind,
- * hash) i32 quadruples from byte `out` on (see the module comment); returns
- * how many.
+ * `words(from, to, out)`: the words of units [from, to) of the text at TEXT,
+ * as (start, end, kind, hash) i32 quadruples from byte `out` on (see the
+ * module comment); returns how many.
  */
 export function nameWordsKernelSpec(): KernelSpec {
-  const [N, OUT] = [0, 1] as const;
-  const [I, A, C, K, SEEN, H, COUNT, J, R] = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+  const [I, N, OUT] = [0, 1, 2] as const;
+  const [A, C, K, SEEN, H, COUNT, J, R] = [3, 4, 5, 6, 7, 8, 9, 10] as const;
   const get = (local: number): number[] => [op.localGet, local];
   const set = (local: number): number[] => [op.localSet, local];
   const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
@@ -137,32 +143,90 @@ export function nameWordsKernelSpec(): KernelSpec {
     op.end, op.end, // words, done
     ...get(COUNT),
   ];
-  return { fn: 'words', params: [I32, I32], results: [I32], locals: [[9, I32]], body, pages: 2 };
+  return { fn: 'words', params: [I32, I32, I32], results: [I32], locals: [[8, I32]], body, pages: 2 };
 }
 
-const nameWordsKernel = lazySearchKernel<(n: number, out: number) => number>(nameWordsKernelSpec, nameWordsClassTable);
+interface NameWordsKernel {
+  fn: (from: number, to: number, out: number) => number;
+  memory: ArrayBuffer;
+  grow: (pages: number) => ArrayBuffer;
+}
+
+/** Made on first use (the class table written once); null where WebAssembly is unavailable (node --jitless). */
+let kernel: NameWordsKernel | null | undefined;
+let bytes = new Uint8Array(0);
+let words = new Int32Array(0);
+/** The text whose units are at TEXT, and how many there are. */
+let loaded: string | null = null;
+let loadedUnits = 0;
+let busy = false;
+
+function nameWordsKernel(): NameWordsKernel | null {
+  if (kernel === undefined) {
+    kernel = instantiateKernel<NameWordsKernel['fn']>(nameWordsKernelSpec());
+    if (kernel !== null) {
+      viewsOf(kernel.memory);
+      bytes.set(nameWordsClassTable(), CLASS);
+    }
+  }
+  return kernel;
+}
+
+function viewsOf(memory: ArrayBuffer): void {
+  bytes = new Uint8Array(memory);
+  words = new Int32Array(memory);
+}
+
+/** Grows the memory to `end` bytes (growing keeps what it holds). */
+function reserve(k: NameWordsKernel, end: number): void {
+  if (end <= k.memory.byteLength) return;
+  k.memory = k.grow(Math.ceil((end - k.memory.byteLength) / 65536));
+  viewsOf(k.memory);
+}
 
 /**
  * The words of text[lo, hi) (see the module comment): `use` gets `count`
- * quadruples in `words` from index `from` on, their start and end offsets
- * from `base` into `text`, valid only during the call. False, and `use` not called, when the loop is unavailable (node
- * --jitless), busy, or the window too long for it.
+ * quadruples in `found` from index `from` on, their start and end offsets
+ * into `text`, valid only during the call. False, and `use` not called, when
+ * the loop is unavailable (node --jitless), busy, or the text too long for it.
  */
-export function withNameWords(text: string, lo: number, hi: number, use: (words: Int32Array, from: number, count: number, base: number) => void): boolean {
+export function withNameWords(text: string, lo: number, hi: number, use: (found: Int32Array, from: number, count: number) => void): boolean {
   const k = nameWordsKernel();
-  if (k === null) return false;
-  const n = hi - lo;
-  const out = wordAfterUnits(TEXT, n);
+  if (k === null || busy || text.length > SEARCH_KERNEL_MAX_UNITS) return false;
+  if (loaded !== text) {
+    clearNameWords();
+    reserve(k, TEXT + 2 * text.length);
+    Buffer.from(k.memory).write(text, TEXT, 2 * text.length, 'utf16le');
+    loaded = text;
+    loadedUnits = text.length;
+  }
+  const out = wordAfterUnits(TEXT, loadedUnits);
   // At most one word or run per two units (a unit and a separator), and one for a last unit.
-  const end = out + 16 * (Math.floor(n / 2) + 1);
-  return k.withText(text, lo, hi, TEXT, TEXT, end, () => {
-    const count = k.fn(n, out);
-    use(k.words, out >>> 2, count, lo);
-    return out + 16 * count;
-  });
+  reserve(k, out + 16 * (Math.floor((hi - lo) / 2) + 1));
+  busy = true;
+  let count = 0;
+  try {
+    count = k.fn(lo, hi, out);
+    use(words, out >>> 2, count);
+  } finally {
+    bytes.fill(0, out, out + 16 * count);
+    busy = false;
+  }
+  return true;
 }
 
-/** Nonzero bytes left in the loop's memory past its class table (for tests: 0 after every call). */
+/** Wipes the text copied in (the matcher calls this when it is done with a text). */
+export function clearNameWords(): void {
+  if (loaded === null) return;
+  bytes.fill(0, TEXT, TEXT + 2 * loadedUnits);
+  loaded = null;
+  loadedUnits = 0;
+}
+
+/** Nonzero bytes left in the loop's memory past its class table (for tests: 0 after `clearNameWords`). */
 export function nameWordsKernelResidue(): number {
-  return nameWordsKernel()?.residue(TEXT) ?? 0;
+  if (nameWordsKernel() === null) return 0;
+  let n = 0;
+  for (let i = TEXT; i < bytes.length; i++) if (bytes[i] !== 0) n++;
+  return n;
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isSpace } from '../../src/matcher/document-matcher.js';
-import { NAME_OTHER, NAME_RUNS, NAME_WORD, nameWordsKernelResidue, withNameWords } from '../../src/matcher/name-words-kernel.js';
+import { clearNameWords, NAME_OTHER, NAME_RUNS, NAME_WORD, nameWordsKernelResidue, withNameWords } from '../../src/matcher/name-words-kernel.js';
 import { WORD_HASH_SEED, WordFpCache } from '../../src/matcher/word-fp-cache.js';
 
 type Word = [start: number, end: number, kind: number, hash: number];
@@ -59,8 +59,8 @@ function reference(text: string, lo: number, hi: number): Word[] {
 
 function found(text: string, lo: number, hi: number): Word[] {
   const out: Word[] = [];
-  const ran = withNameWords(text, lo, hi, (words, at, count, base) => {
-    for (let j = at; j < at + 4 * count; j += 4) out.push([base + words[j]!, base + words[j + 1]!, words[j + 2]!, words[j + 3]!]);
+  const ran = withNameWords(text, lo, hi, (words, at, count) => {
+    for (let j = at; j < at + 4 * count; j += 4) out.push([words[j]!, words[j + 1]!, words[j + 2]!, words[j + 3]!]);
   });
   assert.ok(ran, 'the loop ran');
   return out;
@@ -80,9 +80,12 @@ describe('name words loop', () => {
         const lo = x % (t.length + 1);
         const hi = lo + (y % (t.length - lo + 1));
         assert.deepEqual(found(t, lo, hi), reference(t, lo, hi));
+        // A second window of the same text is found in the copy already made.
+        assert.deepEqual(found(t, 0, lo), reference(t, 0, lo));
       }),
       { seed: 24, numRuns: 3000 },
     );
+    clearNameWords();
     assert.equal(nameWordsKernelResidue(), 0);
   });
 
@@ -99,13 +102,33 @@ describe('name words loop', () => {
     }
   });
 
-  it('leaves nothing in its memory, also when the caller throws, and long windows still work', () => {
+  it('keeps only the text until it is cleared: a window\'s output is wiped at once, also when the caller throws', () => {
     assert.throws(() => withNameWords('Matti Virtanen', 0, 14, () => {
       throw new Error('boom');
     }), /boom/);
+    // The text is still there (the next window of it needs no copy), its output is not.
+    assert.equal(nameWordsKernelResidue(), 'Matti Virtanen'.length);
+    clearNameWords();
     assert.equal(nameWordsKernelResidue(), 0);
+  });
+
+  it('copies a new text over a longer one without leaving the old one behind, and takes long texts', () => {
     const long = 'Anna-Liisa Ärölä 040 1234567 '.repeat(5000);
     assert.deepEqual(found(long, 3, long.length - 3), reference(long, 3, long.length - 3));
+    const short = 'Eero Laine';
+    assert.deepEqual(found(short, 0, short.length), reference(short, 0, short.length));
+    // Only the short text's units remain (two bytes each, the high byte of ASCII zero).
+    assert.equal(nameWordsKernelResidue(), short.length);
+    clearNameWords();
     assert.equal(nameWordsKernelResidue(), 0);
+  });
+
+  it('answers a window asked for from inside its own sink with false (the caller scans it in JavaScript)', () => {
+    let inner: boolean | undefined;
+    withNameWords('Matti Virtanen', 0, 14, () => {
+      inner = withNameWords('Eero Laine', 0, 10, () => undefined);
+    });
+    assert.equal(inner, false);
+    clearNameWords();
   });
 });
