@@ -3,7 +3,7 @@
  * (document-matcher.ts `collectNameFps`), found by a WebAssembly loop over a
  * copy of the text's UTF-16 code units: a word is a run of units that are
  * not white space (`\s`); the loop classifies its units and makes its hash for
- * the word cache (word-fp-cache.ts `wordHash`) on the way. In JavaScript that
+ * the word cache (word-fp-cache.ts: FNV-1a from WORD_HASH_SEED) on the way. In JavaScript that
  * took three or four passes over each character (classify, hash, and for a
  * word with digits, find and hash its letter runs).
  *

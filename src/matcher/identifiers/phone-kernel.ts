@@ -422,12 +422,12 @@ export function phoneKernelFind(
     let from = 0;
     let stops = 0;
     // How far the outputs reached over all calls: pairs and spans, and the keys (each at most four bytes more than its match).
-    let most = 0;
+    let written = 0;
     let keysEnd = keys;
     for (;;) {
       const count = k.fn(n, from, out, spans, keys, ccWord, cc?.length ?? 0);
       const found = new Int32Array(k.memory, out, 2 * count);
-      if (count > most) most = count;
+      if (count > written) written = count;
       if (keys !== 0) {
         let reach = keys;
         for (let j = 0; j < count; j++) reach += 4 + found[2 * j + 1]! - found[2 * j]!;
@@ -459,8 +459,8 @@ export function phoneKernelFind(
     }
     // Only what the loop wrote past the text (the room reserved is several times the text); withText wipes the rest.
     const bytes = new Uint8Array(k.memory);
-    bytes.fill(0, out, out + 8 * most);
-    bytes.fill(0, spans, spans + 8 * most);
+    bytes.fill(0, out, out + 8 * written);
+    bytes.fill(0, spans, spans + 8 * written);
     if (keys !== 0) bytes.fill(0, keys, keysEnd + 8);
     return out;
   });

@@ -15,14 +15,14 @@ export const CLASS_TABLE_BYTES = 65536;
 /** Regions longer than this (code units) are left to the JavaScript searches. A kernel's memory then stays under about 40 MB (the phone loop's: the text, its matches, their keys' spans and the keys). */
 export const SEARCH_KERNEL_MAX_UNITS = 6 * 1024 * 1024;
 
-/** Texts up to this long (code units) are copied in by a loop: `Buffer.write` costs about 100 ns a call before it copies anything. */
+/** Texts up to this long (code units) are copied in by a loop: `Buffer.write` took about 70 ns a call for windows of about 40 units (CPU profile of a CSV scan). */
 const COPY_LOOP_UNITS = 128;
 
 /** A search loop, its memory and whether a search is using it. */
 export class SearchKernel<F> {
   readonly fn: F;
   #memory: ArrayBuffer;
-  /** Views of the whole memory, made again when it grows (one per call cost about 30 ns a call, which shows for short texts). */
+  /** Views of the whole memory, made again when it grows: one made per call took 11 ms over the 322 K name windows of a CSV scan (CPU profile). */
   #bytes: Buffer;
   #plain: Uint8Array;
   #units: Uint16Array;
