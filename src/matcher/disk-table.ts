@@ -28,7 +28,19 @@
 import { readSync } from 'node:fs';
 import { LeakwatchError } from '../errors.js';
 import type { WinnowOnDisk } from '../bundle/format.js';
-import { BLOCK_WORDS, bucketOf, bucketsFor, filterBlocksFor, STRONG_FILTER_BITS_PER_KEY, strongFilterAdd, strongFilterHas, type FingerprintLookup } from './fingerprint-table.js';
+import {
+  BLOCK_WORDS,
+  bucketOf,
+  bucketsFor,
+  filterBlocksFor,
+  frontAdd,
+  frontHas,
+  frontWordsFor,
+  STRONG_FILTER_BITS_PER_KEY,
+  strongFilterAdd,
+  strongFilterHas,
+  type FingerprintLookup,
+} from './fingerprint-table.js';
 import { doubled } from './growable.js';
 
 /** Average entries per directory bucket (see the module comment). */
@@ -54,6 +66,8 @@ export interface DiskTableParts {
   source: WinnowOnDisk;
   dir: Uint32Array;
   filter: Int32Array;
+  /** The front filter (fingerprint-table.ts frontAdd) over the same keys. */
+  front: Int32Array;
 }
 
 /** Reads `length` bytes at file offset `at` into `into`; a short read means the file changed under the index. */
@@ -93,6 +107,8 @@ export class DiskTable implements FingerprintLookup {
   readonly #buckets: number;
   readonly #filter: Int32Array;
   readonly #blocks: number;
+  readonly #front: Int32Array;
+  readonly #frontShift: number;
   /** The halves of the bucket the last `find` read: entries #from .. #from + #count - 1 (#count 0: none). */
   readonly #lo = new Scratch();
   readonly #hi = new Scratch();
@@ -111,6 +127,8 @@ export class DiskTable implements FingerprintLookup {
     this.#buckets = parts.dir.length - 1;
     this.#filter = parts.filter;
     this.#blocks = parts.filter.length / BLOCK_WORDS;
+    this.#front = parts.front;
+    this.#frontShift = 32 - Math.log2(parts.front.length);
   }
 
   /**
@@ -149,13 +167,18 @@ export class DiskTable implements FingerprintLookup {
     for (let b = 0; b < buckets; b++) dir[b + 1]! += dir[b]!;
     const blocks = filterBlocksFor(distinct, STRONG_FILTER_BITS_PER_KEY);
     const filter = new Int32Array(words(blocks * BLOCK_WORDS));
-    pass((h, l) => strongFilterAdd(filter, blocks, h, l));
-    return new DiskTable({ source, dir, filter });
+    const front = new Int32Array(words(frontWordsFor(n)));
+    const shift = 32 - Math.log2(front.length);
+    pass((h, l) => {
+      strongFilterAdd(filter, blocks, h, l);
+      frontAdd(front, shift, h, l);
+    });
+    return new DiskTable({ source, dir, filter, front });
   }
 
   /** What this table is made of (for a worker thread, which reads the same open file). */
   get parts(): DiskTableParts {
-    return { source: this.#source, dir: this.#dir, filter: this.#filter };
+    return { source: this.#source, dir: this.#dir, filter: this.#filter, front: this.#front };
   }
 
   find(hi: number, lo: number): number {
@@ -183,14 +206,22 @@ export class DiskTable implements FingerprintLookup {
   }
 
   mayContain(hi: number, lo: number): boolean {
-    return strongFilterHas(this.#filter, this.#blocks, hi, lo);
+    return frontHas(this.#front, this.#frontShift, hi, lo) && strongFilterHas(this.#filter, this.#blocks, hi, lo);
   }
 
   mayContainMany(hi: Uint32Array, lo: Uint32Array, n: number, out: Int32Array): number {
     const filter = this.#filter;
     const blocks = this.#blocks;
+    // The front filter over all keys, then the stronger filter over those that passed it (as FingerprintTable does).
+    const front = this.#front;
+    const shift = this.#frontShift;
+    let m = 0;
+    for (let i = 0; i < n; i++) if (frontHas(front, shift, hi[i]!, lo[i]!)) out[m++] = i;
     let k = 0;
-    for (let i = 0; i < n; i++) if (strongFilterHas(filter, blocks, hi[i]!, lo[i]!)) out[k++] = i;
+    for (let j = 0; j < m; j++) {
+      const i = out[j]!;
+      if (strongFilterHas(filter, blocks, hi[i]!, lo[i]!)) out[k++] = i;
+    }
     return k;
   }
 
@@ -313,6 +344,6 @@ export class DiskTable implements FingerprintLookup {
 
   /** Bytes of memory the table keeps: directory and filter (the entries are in the file). */
   get byteLength(): number {
-    return this.#dir.byteLength + this.#filter.byteLength;
+    return this.#dir.byteLength + this.#filter.byteLength + this.#front.byteLength;
   }
 }

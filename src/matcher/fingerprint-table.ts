@@ -182,16 +182,16 @@ function bucketBase(b: number, buckets: number): number {
 }
 
 /** Words of the front filter for `entries` keys: up to FRONT_BITS_PER_KEY bits each, a power of two, at least 64. */
-function frontWordsFor(entries: number): number {
+export function frontWordsFor(entries: number): number {
   return 2 ** Math.max(6, Math.floor(Math.log2(Math.max(1, (entries * FRONT_BITS_PER_KEY) / 32))));
 }
 
 /** The two bits a key's high half picks in the word its low half's top bits pick. */
-function frontAdd(front: Int32Array, shift: number, hi: number, lo: number): void {
+export function frontAdd(front: Int32Array, shift: number, hi: number, lo: number): void {
   front[lo >>> shift]! |= (1 << (hi & 31)) | (1 << ((hi >>> 5) & 31));
 }
 
-function frontHas(front: Int32Array, shift: number, hi: number, lo: number): boolean {
+export function frontHas(front: Int32Array, shift: number, hi: number, lo: number): boolean {
   const bits = (1 << (hi & 31)) | (1 << ((hi >>> 5) & 31));
   return (front[lo >>> shift]! & bits) === bits;
 }
