@@ -31,7 +31,7 @@
  * dump, `findAll` took 182-189 ms a scan without it, 152 with it (CPU profiles).
  *
  * Memory: 8 bytes per entry for the key, about 4/BUCKET_ENTRIES for the
- * directory, the filters (~1.25 bytes per distinct key and 1-2 bytes per
+ * directory, the filters (~1.25 bytes per distinct key and 0.5-1 byte per
  * entry, large tables only),
  * plus the caller's `val` (none when values are entry positions) and carried
  * arrays.
@@ -82,7 +82,7 @@ export interface FingerprintTableParts {
   /** Bucket b holds entries dir[b] .. dir[b + 1] - 1. */
   dir: Uint32Array;
   filter: Int32Array;
-  /** The front filter (see frontFilter), made from the keys when absent. */
+  /** The front filter (see frontAdd), made from the keys when absent. */
   front?: Int32Array;
 }
 
@@ -191,6 +191,7 @@ export function frontAdd(front: Int32Array, shift: number, hi: number, lo: numbe
   front[lo >>> shift]! |= (1 << (hi & 31)) | (1 << ((hi >>> 5) & 31));
 }
 
+/** Whether both of frontAdd's bits are set: false proves the key absent. */
 export function frontHas(front: Int32Array, shift: number, hi: number, lo: number): boolean {
   const bits = (1 << (hi & 31)) | (1 << ((hi >>> 5) & 31));
   return (front[lo >>> shift]! & bits) === bits;
