@@ -16,6 +16,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { I32, instantiateKernel, kernelCompiles, memarg, op, simd, sleb32, V128, VOID, type KernelSpec } from '../matcher/wasm-assembler.js';
+import { nonzeroBytes } from '../matcher/identifiers/search-kernel.js';
 
 /** Chunks longer than this go to TextDecoder: the loop's memory grows to the longest chunk and never shrinks. */
 export const LATIN1_MAX_BYTES = 1 << 20;
@@ -112,9 +113,5 @@ export function decodeLatin1Range(bytes: Uint8Array): string | null {
 /** Nonzero bytes left in the loop's memory (for tests: 0 after every call). */
 export function latin1KernelResidue(): number {
   const k = latin1Kernel();
-  if (k === null) return 0;
-  const bytes = new Uint8Array(k.memory);
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) n++;
-  return n;
+  return k === null ? 0 : nonzeroBytes(k.memory, 0);
 }

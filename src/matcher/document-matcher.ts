@@ -23,7 +23,20 @@ import { containsWord, containsWordInUnits, searchFor } from './term-search.js';
 import { TextHits } from './text-hits.js';
 import { decodeUnits, TextNormalizer, type UnitsSink } from './text-normalize.js';
 import { Winnower } from './winnow.js';
-import { clearNameWords, NAME_RUNS, NAME_WORD, withNameWords } from './name-words-kernel.js';
+import {
+  ASCII_WORD,
+  clearNameWords,
+  isAsciiLetter,
+  isSpace,
+  NAME_RUNS,
+  NAME_WORD,
+  withNameWords,
+  WORD_APOSTROPHE,
+  WORD_DIGIT,
+  WORD_LETTER,
+  WORD_OTHER,
+  WORD_SPACE,
+} from './name-words-kernel.js';
 import { WordFpCache } from './word-fp-cache.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
@@ -558,13 +571,6 @@ const NAME_CACHE_WORDS = 20_000;
  */
 const FIELD_CACHE_ENTRIES = 65_536;
 
-/** What `\s` matches in a JavaScript regex (exported for its test). */
-export function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
 /**
  * Adds the name-token fingerprints of every word (run of non-space) in
  * text[from, to) to windowFps. Names repeat across rows, and tokenizing plus
@@ -606,8 +612,10 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
 }
 
 /**
- * Windows shorter than this (code units) are scanned in JavaScript: copying a
- * window into the loop's memory and back costs about as much as a few words.
+ * Windows shorter than this (code units) are scanned in JavaScript, where a
+ * call into the loop would cost more than the few words it finds. Chosen when
+ * each window was copied into the loop's memory; not measured again since the
+ * loop keeps its text.
  */
 const NAME_WORDS_KERNEL_MIN = 16;
 
@@ -646,23 +654,8 @@ function pushOtherWordFps(org: OrgIndex, text: string, a: number, b: number, st:
   for (const token of nameTokens(text.slice(a, b))) pushWindowFp(tokenFp(org, st, token, 0, token.length, false));
 }
 
-/** ASCII_WORD's classes of the characters of a word (WORD_OTHER: outside ASCII, a letter for this purpose). */
-const WORD_SPACE = 1;
-const WORD_DIGIT = 2;
-const WORD_LETTER = 4;
-const WORD_APOSTROPHE = 8;
-const WORD_OTHER = 16;
-/** Per ASCII code: WORD_SPACE for what isSpace accepts, WORD_DIGIT for digits and '@', WORD_LETTER, WORD_APOSTROPHE for ' and `, else 0. */
-const ASCII_WORD = Uint8Array.from({ length: 0x80 }, (_, c) =>
-  isSpace(c) ? WORD_SPACE : (c >= 0x30 && c <= 0x39) || c === 0x40 ? WORD_DIGIT : isAsciiLetter(c) ? WORD_LETTER : c === 0x27 || c === 0x60 ? WORD_APOSTROPHE : 0,
-);
-
 /** Low halves of one word's token fingerprints, while they are cached. */
 let tokenScratch = new Uint32Array(16);
-
-function isAsciiLetter(c: number): boolean {
-  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
-}
 
 /**
  * The name-token fingerprints of text[from, to), an ASCII word without

@@ -26,7 +26,7 @@
  * (docs/performance.md has the figures). In front of it sits a filter of one
  * word a key (4-8 bits a key, two bits of the high half in the word the low
  * half's top bits pick): its test is one read and one compare, and at 8 bits
- * a key it answers "absent" for about 95 % of absent keys, so the blocked
+ * a key it answers "absent" for about 94 % of absent keys, so the blocked
  * filter's three-word test runs for the rest only. Over the benchmark's CSV
  * dump, `findAll` took 182-189 ms a scan without it, 152 with it (CPU profiles).
  *

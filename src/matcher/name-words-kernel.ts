@@ -23,34 +23,39 @@
  */
 import { Buffer } from 'node:buffer';
 import { I32, instantiateKernel, memarg, op, sleb32, VOID, type KernelSpec } from './wasm-assembler.js';
-import { CLASS_TABLE_BYTES, SEARCH_KERNEL_MAX_UNITS, wordAfterUnits } from './identifiers/search-kernel.js';
+import { CLASS_TABLE_BYTES, nonzeroBytes, SEARCH_KERNEL_MAX_UNITS, wordAfterUnits } from './identifiers/search-kernel.js';
 import { WORD_HASH_SEED } from './word-fp-cache.js';
 
 export const NAME_WORD = 0;
 export const NAME_RUNS = 1;
 export const NAME_OTHER = 2;
 
-/** Class bits of a code unit, as document-matcher.ts's ASCII_WORD (and isSpace outside ASCII). */
-const SPACE = 1;
-const DIGIT = 2; // digits and '@'
-const LETTER = 4; // A-Z, a-z
-const APOSTROPHE = 8; // ' and `
-const OTHER = 16; // outside ASCII and not white space
+/** What `\s` matches in a JavaScript regex: the words' separators. */
+export function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
-/** What `\s` matches outside ASCII. */
-const WIDE_SPACES = [0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff];
+export function isAsciiLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
 
+/** Classes of a word's units, for the loop here and the JavaScript one in document-matcher.ts (WORD_OTHER: outside ASCII and not white space, a letter for this purpose). */
+export const WORD_SPACE = 1;
+export const WORD_DIGIT = 2;
+export const WORD_LETTER = 4;
+export const WORD_APOSTROPHE = 8;
+export const WORD_OTHER = 16;
+/** Per ASCII code: WORD_SPACE for what isSpace accepts, WORD_DIGIT for digits and '@', WORD_LETTER, WORD_APOSTROPHE for ' and `, else 0. */
+export const ASCII_WORD = Uint8Array.from({ length: 0x80 }, (_, c) =>
+  isSpace(c) ? WORD_SPACE : (c >= 0x30 && c <= 0x39) || c === 0x40 ? WORD_DIGIT : isAsciiLetter(c) ? WORD_LETTER : c === 0x27 || c === 0x60 ? WORD_APOSTROPHE : 0,
+);
+
+/** The loop's class table: ASCII_WORD, and outside ASCII WORD_SPACE or WORD_OTHER. */
 export function nameWordsClassTable(): Uint8Array {
   const t = new Uint8Array(CLASS_TABLE_BYTES);
-  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) t[c] = SPACE;
-  for (let c = 0x30; c <= 0x39; c++) t[c] = DIGIT;
-  t[0x40] = DIGIT;
-  for (let c = 0x41; c <= 0x5a; c++) t[c] = LETTER;
-  for (let c = 0x61; c <= 0x7a; c++) t[c] = LETTER;
-  t[0x27] = APOSTROPHE;
-  t[0x60] = APOSTROPHE;
-  t.fill(OTHER, 0x80);
-  for (const c of WIDE_SPACES) t[c] = SPACE;
+  for (let c = 0; c < CLASS_TABLE_BYTES; c++) t[c] = c < 0x80 ? ASCII_WORD[c]! : isSpace(c) ? WORD_SPACE : WORD_OTHER;
   return t;
 }
 
@@ -88,7 +93,7 @@ export function nameWordsKernelSpec(): KernelSpec {
     op.block, VOID, op.loop, VOID, // runs
     op.block, VOID, op.loop, VOID,
     ...get(J), ...get(I), op.i32GeS, op.brIf, 3,
-    ...classOf(unitAt(J)), ...i32(LETTER), op.i32And, op.brIf, 1,
+    ...classOf(unitAt(J)), ...i32(WORD_LETTER), op.i32And, op.brIf, 1,
     ...add(J, 1),
     op.br, 0,
     op.end, op.end,
@@ -97,7 +102,7 @@ export function nameWordsKernelSpec(): KernelSpec {
     op.block, VOID, op.loop, VOID,
     ...get(J), ...get(I), op.i32GeS, op.brIf, 1,
     ...unitAt(J), ...set(C),
-    ...classOf(get(C)), ...i32(LETTER), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...classOf(get(C)), ...i32(WORD_LETTER), op.i32And, op.i32Eqz, op.brIf, 1,
     ...hashStep(H),
     ...add(J, 1),
     op.br, 0,
@@ -111,7 +116,7 @@ export function nameWordsKernelSpec(): KernelSpec {
     // White space before the word.
     op.block, VOID, op.loop, VOID,
     ...get(I), ...get(N), op.i32GeS, op.brIf, 3,
-    ...classOf(unitAt(I)), ...i32(SPACE), op.i32And, op.i32Eqz, op.brIf, 1,
+    ...classOf(unitAt(I)), ...i32(WORD_SPACE), op.i32And, op.i32Eqz, op.brIf, 1,
     ...add(I, 1),
     op.br, 0,
     op.end, op.end,
@@ -121,19 +126,19 @@ export function nameWordsKernelSpec(): KernelSpec {
     op.block, VOID, op.loop, VOID,
     ...get(I), ...get(N), op.i32GeS, op.brIf, 1,
     ...unitAt(I), ...set(C),
-    ...classOf(get(C)), op.localTee, K, ...i32(SPACE), op.i32And, op.brIf, 1,
+    ...classOf(get(C)), op.localTee, K, ...i32(WORD_SPACE), op.i32And, op.brIf, 1,
     ...get(SEEN), ...get(K), op.i32Or, ...set(SEEN),
     ...hashStep(H),
     ...add(I, 1),
     op.br, 0,
     op.end, op.end,
     op.block, VOID, // next word
-    ...get(SEEN), ...i32(LETTER | OTHER), op.i32And, op.i32Eqz, op.brIf, 0,
-    ...get(SEEN), ...i32(DIGIT), op.i32And, op.i32Eqz, op.if, VOID,
+    ...get(SEEN), ...i32(WORD_LETTER | WORD_OTHER), op.i32And, op.i32Eqz, op.brIf, 0,
+    ...get(SEEN), ...i32(WORD_DIGIT), op.i32And, op.i32Eqz, op.if, VOID,
     ...emit(get(A), get(I), NAME_WORD, get(H)),
     op.br, 1,
     op.end,
-    ...get(SEEN), ...i32(APOSTROPHE | OTHER), op.i32And, op.i32Eqz, op.if, VOID,
+    ...get(SEEN), ...i32(WORD_APOSTROPHE | WORD_OTHER), op.i32And, op.i32Eqz, op.if, VOID,
     ...runs,
     op.br, 1,
     op.end,
@@ -225,8 +230,6 @@ export function clearNameWords(): void {
 
 /** Nonzero bytes left in the loop's memory past its class table (for tests: 0 after `clearNameWords`). */
 export function nameWordsKernelResidue(): number {
-  if (nameWordsKernel() === null) return 0;
-  let n = 0;
-  for (let i = TEXT; i < bytes.length; i++) if (bytes[i] !== 0) n++;
-  return n;
+  const k = nameWordsKernel();
+  return k === null ? 0 : nonzeroBytes(k.memory, TEXT);
 }

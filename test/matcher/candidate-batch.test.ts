@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CandidateBatch } from '../../src/matcher/candidate-batch.js';
-import { isSpace } from '../../src/matcher/document-matcher.js';
+import { isSpace } from '../../src/matcher/name-words-kernel.js';
 import { ALL_TYPES } from '../../src/matcher/identifiers/registry.js';
 
 const byName = (name: string) => ALL_TYPES.find((t) => t.name === name)!;

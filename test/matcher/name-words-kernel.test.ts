@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { isSpace } from '../../src/matcher/document-matcher.js';
+import { isSpace } from '../../src/matcher/name-words-kernel.js';
 import { clearNameWords, NAME_OTHER, NAME_RUNS, NAME_WORD, nameWordsKernelResidue, withNameWords } from '../../src/matcher/name-words-kernel.js';
 import { WORD_HASH_SEED, WordFpCache } from '../../src/matcher/word-fp-cache.js';
 

@@ -15,18 +15,12 @@ export const CLASS_TABLE_BYTES = 65536;
 /** Regions longer than this (code units) are left to the JavaScript searches. A kernel's memory then stays under about 40 MB (the phone loop's: the text, its matches, their keys' spans and the keys). */
 export const SEARCH_KERNEL_MAX_UNITS = 6 * 1024 * 1024;
 
-/** Texts up to this long (code units) are copied in by a loop: `Buffer.write` took about 70 ns a call for windows of about 40 units (CPU profile of a CSV scan). */
-const COPY_LOOP_UNITS = 128;
-
 /** A search loop, its memory and whether a search is using it. */
 export class SearchKernel<F> {
   readonly fn: F;
   #memory: ArrayBuffer;
-  /** Views of the whole memory, made again when it grows: one made per call took 11 ms over the 322 K name windows of a CSV scan (CPU profile). */
+  /** The whole memory as a Buffer, made again when it grows. */
   #bytes: Buffer;
-  #plain: Uint8Array;
-  #units: Uint16Array;
-  #words: Int32Array;
   readonly #grow: (pages: number) => ArrayBuffer;
   #busy = false;
 
@@ -34,9 +28,6 @@ export class SearchKernel<F> {
     this.fn = instance.fn;
     this.#memory = instance.memory;
     this.#bytes = Buffer.from(this.#memory);
-    this.#plain = new Uint8Array(this.#memory);
-    this.#units = new Uint16Array(this.#memory);
-    this.#words = new Int32Array(this.#memory);
     this.#grow = instance.grow;
     new Uint8Array(this.#memory, 0, CLASS_TABLE_BYTES).set(classes);
   }
@@ -44,11 +35,6 @@ export class SearchKernel<F> {
   /** The memory as it is now (growing replaces it: views are made from this each time). */
   get memory(): ArrayBuffer {
     return this.#memory;
-  }
-
-  /** The memory as int32 words, as it is now (made again when it grows). */
-  get words(): Int32Array {
-    return this.#words;
   }
 
   /**
@@ -65,24 +51,15 @@ export class SearchKernel<F> {
     if (end > this.#memory.byteLength) {
       this.#memory = this.#grow(Math.ceil((end - this.#memory.byteLength) / 65536));
       this.#bytes = Buffer.from(this.#memory);
-      this.#plain = new Uint8Array(this.#memory);
-      this.#units = new Uint16Array(this.#memory);
-      this.#words = new Int32Array(this.#memory);
     }
     this.#busy = true;
     let used = end;
     try {
-      if (n <= COPY_LOOP_UNITS) {
-        const units = this.#units;
-        const at = textAt >>> 1;
-        for (let k = 0; k < n; k++) units[at + k] = text.charCodeAt(lo + k);
-      } else {
-        this.#bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), textAt, 2 * n, 'utf16le');
-      }
+      this.#bytes.write(lo === 0 && hi === text.length ? text : text.slice(lo, hi), textAt, 2 * n, 'utf16le');
       const wrote = search();
       if (typeof wrote === 'number') used = Math.min(end, Math.max(textAt + 2 * n, wrote));
     } finally {
-      this.#plain.fill(0, wipeFrom, used);
+      this.#bytes.fill(0, wipeFrom, used);
       this.#busy = false;
     }
     return true;
@@ -90,11 +67,16 @@ export class SearchKernel<F> {
 
   /** Nonzero bytes in the memory from byte `from` on (for tests: 0 after every search past the fixed tables). */
   residue(from: number): number {
-    const bytes = new Uint8Array(this.#memory, from);
-    let n = 0;
-    for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) n++;
-    return n;
+    return nonzeroBytes(this.#memory, from);
   }
+}
+
+/** Nonzero bytes of `memory` from byte `from` on: what a kernel left behind (for the tests of every kernel's wiping). */
+export function nonzeroBytes(memory: ArrayBuffer, from: number): number {
+  const bytes = new Uint8Array(memory, from);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) n++;
+  return n;
 }
 
 /** A kernel made on first call, then the same one; null where WebAssembly is unavailable (node --jitless). */
