@@ -128,8 +128,10 @@ const KERNEL_MAX_W = BLOCK;
 /**
  * Byte layout of the kernel's memory: the buzhash table as (hi << 32 | lo)
  * words, then the last k units and the block, the last w - 1 k-gram hashes and
- * the block's, the selected hashes and their k-grams, and the carried state
- * (rolling hash, selected hash, selected k-gram).
+ * the block's, the selected hashes and their k-grams, the carried state
+ * (rolling hash, selected hash, selected k-gram), and the table rotated left
+ * by k bits for the unit leaving the k-gram (filled for the k in use, see
+ * rotateKernelTable; it holds no text, so it is not wiped).
  */
 const TABLE = 0;
 const UNITS = TABLE + 8 * 65536;
@@ -140,7 +142,8 @@ const STATE = OUT_GRAM + 4 * BLOCK;
 const STATE_ROLL = STATE;
 const STATE_SEL = STATE + 8;
 const STATE_SEL_GRAM = STATE + 16;
-const MEMORY_END = STATE + 24;
+const ROTATED = STATE + 24;
+const MEMORY_END = ROTATED + 8 * 65536;
 
 /**
  * `Winnower.block` and `Winnower.select` as one WebAssembly loop: with the
@@ -161,26 +164,46 @@ const MEMORY_END = STATE + 24;
 function winnowKernelSpec(): KernelSpec {
   const [N, K, W, FIRST_GRAM, REPORTED] = [0, 1, 2, 3, 4] as const;
   const [J, P, G, K2, EXPIRY, SEL_GRAM, FIRST_WINDOW, FROM, LIMIT, I, BEST, COUNT, AT] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
-  const [ROLL, ROT, SEL, H, BEST_H] = [18, 19, 20, 21, 22] as const;
+  const [ROLL, SEL, H, BEST_H] = [18, 19, 20, 21] as const;
   /** min(LIMIT, N): the fast loop's one bound. */
-  const FAST_END = 23;
+  const FAST_END = 22;
+  /** P + 2k in the unrolled loop: the entering units' address. */
+  const Q = 23;
+  const UNROLL = 4;
   const get = (local: number): number[] => [op.localGet, local];
   const set = (local: number): number[] => [op.localSet, local];
   const i32 = (n: number): number[] => [op.i32Const, ...sleb32(n)];
   const increment = (local: number, by: number): number[] => [...get(local), ...i32(by), op.i32Add, ...set(local)];
   /** The k-gram hash at index `local` of the GRAMS region. */
   const loadGram = (local: number): number[] => [...get(local), ...i32(3), op.i32Shl, op.i64Load, ...memarg(3, GRAMS)];
-  /** The table word of the unit at byte `UNITS + address`, address on the stack. */
-  const tableWord = [op.i32Load16U, ...memarg(1, UNITS), ...i32(3), op.i32Shl, op.i64Load, ...memarg(3, TABLE)];
+  /**
+   * The word of `table` (TABLE, or ROTATED for the unit leaving the k-gram) for
+   * the unit `m` units after byte UNITS + address, address on the stack.
+   */
+  const tableWordAt = (m: number, table = TABLE): number[] => [op.i32Load16U, ...memarg(1, UNITS + 2 * m), ...i32(3), op.i32Shl, op.i64Load, ...memarg(3, table)];
   const roll = [
-    // Cyclic polynomial: rotate by one, drop the leaving unit (rotated by k), add the new one.
+    // Cyclic polynomial: rotate by one, drop the leaving unit (its word rotated by k), add the new one.
     ...get(ROLL), op.i64Const, 1, op.i64Rotl,
-    ...get(P), ...tableWord, ...get(ROT), op.i64Rotl, op.i64Xor,
-    ...get(P), ...get(K2), op.i32Add, ...tableWord, op.i64Xor,
+    ...get(P), ...tableWordAt(0, ROTATED), op.i64Xor,
+    ...get(P), ...get(K2), op.i32Add, ...tableWordAt(0), op.i64Xor,
     ...set(ROLL),
     ...get(G), ...get(ROLL), op.i64Store, ...memarg(3, GRAMS),
     ...increment(P, 2),
     ...increment(G, 8),
+  ];
+  /**
+   * `roll` for the k-gram m after J, with P, G and Q (P + 2k) not advanced:
+   * the offsets are constants in the loads and the store. The two table words
+   * are xored first, so the chain from one rolling hash to the next is one
+   * rotation and one xor.
+   */
+  const rollAt = (m: number): number[] => [
+    ...get(ROLL), op.i64Const, 1, op.i64Rotl,
+    ...get(P), ...tableWordAt(m, ROTATED),
+    ...get(Q), ...tableWordAt(m), op.i64Xor,
+    op.i64Xor,
+    ...set(ROLL),
+    ...get(G), ...get(ROLL), op.i64Store, ...memarg(3, GRAMS + 8 * m),
   ];
   const pend = [
     ...get(COUNT), ...i32(2), op.i32Shl, ...get(SEL_GRAM), op.i32Store, ...memarg(2, OUT_GRAM),
@@ -198,7 +221,6 @@ function winnowKernelSpec(): KernelSpec {
   const fastEnd = [...get(LIMIT), ...get(N), ...get(LIMIT), ...get(N), op.i32LtS, op.select, ...set(FAST_END)];
   const body = [
     ...i32(0), op.i64Load, ...memarg(3, STATE_ROLL), ...set(ROLL),
-    ...get(K), op.i64ExtendI32U, ...set(ROT),
     ...get(K), ...i32(1), op.i32Shl, ...set(K2),
     ...get(W), ...i32(1), op.i32Sub, ...i32(3), op.i32Shl, ...set(G),
     ...i32(0), op.i64Load, ...memarg(3, STATE_SEL), ...set(SEL),
@@ -225,6 +247,24 @@ function winnowKernelSpec(): KernelSpec {
     // stack; 2.9 against 3.9 ns a unit measured).
     op.block, VOID, // rolled: the k-gram at J is hashed and needs the full step
     op.block, VOID, // bound: J reached LIMIT or N, not hashed yet
+    op.block, VOID, // tail: fewer than UNROLL k-grams left before FAST_END
+    // UNROLL k-grams a step while that many remain: one bound check and one
+    // advance of the counters for all of them (see rollAt).
+    op.loop, VOID,
+    ...get(FAST_END), ...get(J), op.i32Sub, ...i32(UNROLL), op.i32LtS, op.brIf, 1,
+    ...get(P), ...get(K2), op.i32Add, ...set(Q),
+    ...Array.from({ length: UNROLL }, (_, m) => [
+      ...rollAt(m),
+      // Below the selection: leave with J at this k-gram, P and G past it, as `roll` leaves them.
+      ...get(ROLL), ...get(SEL), op.i64LtU, op.if, VOID,
+      ...increment(J, m), ...increment(P, 2 * (m + 1)), ...increment(G, 8 * (m + 1)),
+      op.br, 4,
+      op.end,
+    ]).flat(),
+    ...increment(J, UNROLL), ...increment(P, 2 * UNROLL), ...increment(G, 8 * UNROLL),
+    op.br, 0,
+    op.end, // loop
+    op.end, // tail
     op.loop, VOID,
     ...get(J), ...get(FAST_END), op.i32GeS, op.brIf, 1,
     ...roll,
@@ -282,7 +322,7 @@ function winnowKernelSpec(): KernelSpec {
     fn: 'winnow',
     params: [I32, I32, I32, I32, I32],
     results: [I32],
-    locals: [[13, I32], [5, I64], [1, I32]],
+    locals: [[13, I32], [4, I64], [2, I32]],
     body,
     pages: Math.ceil(MEMORY_END / 65536),
   };
@@ -292,6 +332,8 @@ interface WinnowKernel {
   winnow: (n: number, k: number, w: number, firstGram: number, reported: number) => number;
   /** The kernel's memory as int32 words. */
   words: Int32Array;
+  /** The k its ROTATED table is rotated by (0: not filled yet). */
+  rotatedK: number;
   /** The UNITS region, as code units and as bytes for `Buffer.write`. */
   units: Uint16Array;
   unitBytes: Buffer;
@@ -311,8 +353,21 @@ const kernel: WinnowKernel | null = (() => {
     words,
     units: new Uint16Array(instance.memory, UNITS, 64 + BLOCK),
     unitBytes: Buffer.from(instance.memory, UNITS, 2 * (64 + BLOCK)),
+    rotatedK: 0,
   };
 })();
+
+/** Fills the kernel's ROTATED table for k-grams of k units (organizations with another k refill it). */
+function rotateKernelTable(kernel: WinnowKernel, k: number): void {
+  if (kernel.rotatedK === k) return;
+  const { hi, lo } = rotated(k);
+  const { words } = kernel;
+  for (let i = 0; i < 65536; i++) {
+    words[(ROTATED >> 2) + 2 * i] = lo[i]!;
+    words[(ROTATED >> 2) + 2 * i + 1] = hi[i]!;
+  }
+  kernel.rotatedK = k;
+}
 
 /**
  * Streaming winnower over normalized text. State carries across `push` calls,
@@ -524,7 +579,7 @@ export class Winnower {
     kernel.units.fill(0, 0, this.k + n);
     kernel.words.fill(0, GRAMS >> 2, (GRAMS >> 2) + 2 * (this.w - 1 + n));
     kernel.words.fill(0, OUT_HASH >> 2, (OUT_HASH >> 2) + 2 * n);
-    kernel.words.fill(0, STATE >> 2, MEMORY_END >> 2);
+    kernel.words.fill(0, STATE >> 2, ROTATED >> 2);
   }
 
   /**
@@ -546,6 +601,7 @@ export class Winnower {
     // first full window is still ahead, i.e. near the stream's start.
     words[STATE_SEL_GRAM >> 2] = this.selected - firstGram;
     const reported = firstGram <= w ? this.reported - firstGram : 0;
+    rotateKernelTable(kernel, k);
     const pending = kernel.winnow(n, k, w, Math.min(firstGram, w), reported);
     this.rollLo = words[STATE_ROLL >> 2]!;
     this.rollHi = words[(STATE_ROLL >> 2) + 1]!;
