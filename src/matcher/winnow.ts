@@ -68,7 +68,7 @@ const TABLE_LO = new Int32Array(65536);
   }
 }
 
-/** The table rotated left by k bits, used to remove the character leaving the k-gram. */
+/** The table rotated left by k bits, used by the JavaScript loops to remove the character leaving the k-gram. */
 const rotatedTables = new Map<number, { hi: Int32Array; lo: Int32Array }>();
 
 function rotated(k: number): { hi: Int32Array; lo: Int32Array } {
@@ -76,6 +76,17 @@ function rotated(k: number): { hi: Int32Array; lo: Int32Array } {
   if (tables) return tables;
   const hi = new Int32Array(65536);
   const lo = new Int32Array(65536);
+  rotateTable(k, (i, h, l) => {
+    hi[i] = h;
+    lo[i] = l;
+  });
+  tables = { hi, lo };
+  rotatedTables.set(k, tables);
+  return tables;
+}
+
+/** Calls `put` with each table entry's 64-bit value rotated left by k bits, as its high and low halves. */
+function rotateTable(k: number, put: (i: number, hi: number, lo: number) => void): void {
   const r = k % 64;
   for (let i = 0; i < 65536; i++) {
     let h = TABLE_HI[i]!;
@@ -91,12 +102,8 @@ function rotated(k: number): { hi: Int32Array; lo: Int32Array } {
       l = (l << s) | (h >>> (32 - s));
       h = t;
     }
-    hi[i] = h;
-    lo[i] = l;
+    put(i, h, l);
   }
-  tables = { hi, lo };
-  rotatedTables.set(k, tables);
-  return tables;
 }
 
 function checkInt(name: string, value: number, min: number, max: number): number {
@@ -360,12 +367,11 @@ const kernel: WinnowKernel | null = (() => {
 /** Fills the kernel's ROTATED table for k-grams of k units (organizations with another k refill it). */
 function rotateKernelTable(kernel: WinnowKernel, k: number): void {
   if (kernel.rotatedK === k) return;
-  const { hi, lo } = rotated(k);
   const { words } = kernel;
-  for (let i = 0; i < 65536; i++) {
-    words[(ROTATED >> 2) + 2 * i] = lo[i]!;
-    words[(ROTATED >> 2) + 2 * i + 1] = hi[i]!;
-  }
+  rotateTable(k, (i, hi, lo) => {
+    words[(ROTATED >> 2) + 2 * i] = lo;
+    words[(ROTATED >> 2) + 2 * i + 1] = hi;
+  });
   kernel.rotatedK = k;
 }
 
