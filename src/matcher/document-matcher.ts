@@ -803,8 +803,10 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
       } else {
         // A built-in type's guards take a text's edge as they take the tab (tested), so its
         // two parts are searched where they lie: a joined window was a new string to flatten.
-        if (start > lo) collectWindowFps(org, fi, text.slice(lo, start), cache);
-        if (hi > end) collectWindowFps(org, fi, text.slice(end, hi), cache);
+        // A part where the type's mayHold rules out any value is not searched (nor sliced).
+        const { mayHold } = f.impl;
+        if (start > lo && (mayHold === undefined || mayHold(text, lo, start))) collectWindowFps(org, fi, text.slice(lo, start), cache);
+        if (hi > end && (mayHold === undefined || mayHold(text, end, hi))) collectWindowFps(org, fi, text.slice(end, hi), cache);
       }
     }
     let total = 0;

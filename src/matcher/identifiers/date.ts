@@ -137,6 +137,33 @@ function scanNumber(text: string, start: number, end: number, options: Normalize
   return accepted(year, month, day) ? year * 10000 + month * 100 + day : 0;
 }
 
+/**
+ * `mayHold` (see IdentifierType): whether text[from, to) has a run of exactly
+ * four ASCII digits from 1800 to 2199. Every form the pattern finds has its
+ * year as such a run (ISO: after the left guard, which refuses a digit, and
+ * before a separator; the others: after a separator or space and before the
+ * right guard, which refuses a digit), and normalize accepts no other years.
+ * In a leaked table's row the other cells rarely have one (a phone number's
+ * last group, an address's digits), so most corroboration windows skip the
+ * date pattern, which costs about 0.7 µs a row.
+ */
+function mayHold(text: string, from: number, to: number): boolean {
+  let run = 0;
+  let year = 0;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : -1;
+    if (c >= 0x30 && c <= 0x39) {
+      run++;
+      year = 10 * year + c - 0x30;
+      continue;
+    }
+    if (run === 4 && year >= FIRST_YEAR && year < FIRST_YEAR + YEARS) return true;
+    run = 0;
+    year = 0;
+  }
+  return false;
+}
+
 function canonicalOfNumber(n: number): string {
   return isoDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
 }
@@ -167,6 +194,7 @@ export const date: IdentifierType = {
   normalize,
   scanNumber,
   canonicalOfNumber,
+  mayHold,
   numberSlots: YEARS * 372,
   numberIndex,
   numberAt,

@@ -76,6 +76,13 @@ export interface IdentifierType {
   numberIndex?(n: number): number;
   numberAt?(index: number): number;
   /**
+   * Optional necessary condition: false only when no match of `pattern` in
+   * text.slice(from, to) (edges of the range count as edges of the text) is
+   * a value `normalize` accepts, so a search there can find nothing to key.
+   * Cheaper than the search; true is no promise of a match.
+   */
+  mayHold?(text: string, from: number, to: number): boolean;
+  /**
    * A literal every match contains, with how far a match can reach before and
    * after it. Scanners then run `pattern` only around occurrences of the
    * literal instead of over the whole text (e-mail: '@').

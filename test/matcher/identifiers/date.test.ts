@@ -150,3 +150,54 @@ describe('date number slots (every number scanNumber gives, keyed ahead by the m
     }), FC);
   });
 });
+
+describe('date mayHold (corroboration windows it rules out are not searched)', () => {
+  const mayHold = date.mayHold!;
+  /** Pieces that make dates in every form, near-dates, other numbers and words. */
+  const dated = fc
+    .tuple(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 1700, max: 2300 }), fc.constantFrom('dmy', 'iso', 'day month', 'month day', 'mdy'))
+    .map(([d, m, y, form]) => {
+      const name = EN[(m + 11) % 12]!;
+      if (form === 'iso') return `${y}-${m}-${d}`;
+      if (form === 'day month') return `${d} ${name} ${y}`;
+      if (form === 'month day') return `${name} ${d}, ${y}`;
+      return form === 'dmy' ? `${d}.${m}.${y}` : `${m}/${d}/${y}`;
+    });
+  const piece = fc.oneof(
+    dated,
+    fc.integer({ min: 0, max: 2300 }).map(String),
+    fc.integer({ min: 1, max: 31 }).map(String),
+    fc.constantFrom('.', '-', '/', ' ', '  ', '\u00a0', ', ', 'T08:30', 'st ', 'of ', '\t', '+358 40 ', '@', 'x', '_', 'é', '٣'),
+    fc.constantFrom(...EN, ...FI, 'Feb', 'feb.', 'SEPT', 'maj', 'desember', 'Virtanen'),
+  );
+  const texts = fc.array(piece, { maxLength: 14 }).map((p) => p.join(''));
+
+  it('property: where it answers false, no match of the pattern normalizes (day-first or US)', () => {
+    fc.assert(
+      fc.property(texts, fc.nat(), fc.nat(), (s, a, b) => {
+        const from = Math.min(a, b) % (s.length + 1);
+        const to = from + (Math.max(a, b) % (s.length - from + 1));
+        if (mayHold(s, from, to)) return;
+        const part = s.slice(from, to);
+        assert.deepEqual(found(date, part), [], part);
+        assert.deepEqual(found(date, part, { region: 'US' }), [], part);
+      }),
+      { seed: 25, numRuns: 3000 },
+    );
+  });
+
+  it('answers true for every form of a date in 1800-2199, wherever it is embedded', () => {
+    for (const form of ['1.2.1800', '2199-12-31', '1 Feb 1985', 'February 1, 1985', '1. helmikuuta 2024', '1985-02-01T08:30:00Z']) {
+      for (const text of embeddings(form)) assert.equal(mayHold(text, 0, text.length), true, text);
+    }
+  });
+
+  it('answers false for four-digit runs outside 1800-2199, longer runs, and text without digits', () => {
+    for (const text of ['1.2.1799', '1.2.2200', '+358 40 406 1753', 'JUHA.LAINE93.5384162@EXAMPLE.ORG', '11.2.19851', 'Virtanen, Matti', '']) {
+      assert.equal(mayHold(text, 0, text.length), false, text);
+    }
+    // Only the range given counts: a year cut by its edge is not one.
+    assert.equal(mayHold('1.2.1985', 0, 7), false);
+    assert.equal(mayHold('x 1985 y', 2, 6), true);
+  });
+});
