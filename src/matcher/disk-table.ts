@@ -35,6 +35,8 @@ import {
   filterBlocksFor,
   frontAdd,
   frontHas,
+  frontPass,
+  frontShift,
   frontWordsFor,
   STRONG_FILTER_BITS_PER_KEY,
   strongFilterAdd,
@@ -128,7 +130,7 @@ export class DiskTable implements FingerprintLookup {
     this.#filter = parts.filter;
     this.#blocks = parts.filter.length / BLOCK_WORDS;
     this.#front = parts.front;
-    this.#frontShift = 32 - Math.log2(parts.front.length);
+    this.#frontShift = frontShift(parts.front);
   }
 
   /**
@@ -168,7 +170,7 @@ export class DiskTable implements FingerprintLookup {
     const blocks = filterBlocksFor(distinct, STRONG_FILTER_BITS_PER_KEY);
     const filter = new Int32Array(words(blocks * BLOCK_WORDS));
     const front = new Int32Array(words(frontWordsFor(n)));
-    const shift = 32 - Math.log2(front.length);
+    const shift = frontShift(front);
     pass((h, l) => {
       strongFilterAdd(filter, blocks, h, l);
       frontAdd(front, shift, h, l);
@@ -213,10 +215,7 @@ export class DiskTable implements FingerprintLookup {
     const filter = this.#filter;
     const blocks = this.#blocks;
     // The front filter over all keys, then the stronger filter over those that passed it (as FingerprintTable does).
-    const front = this.#front;
-    const shift = this.#frontShift;
-    let m = 0;
-    for (let i = 0; i < n; i++) if (frontHas(front, shift, hi[i]!, lo[i]!)) out[m++] = i;
+    const m = frontPass(this.#front, hi, lo, n, out);
     let k = 0;
     for (let j = 0; j < m; j++) {
       const i = out[j]!;

@@ -37,7 +37,7 @@ import {
   WORD_OTHER,
   WORD_SPACE,
 } from './name-words-kernel.js';
-import { WordFpCache } from './word-fp-cache.js';
+import { WordFpCache, wordHash } from './word-fp-cache.js';
 
 /** Characters either side of a primary hit in free text where corroborating fields count. */
 const PROXIMITY_CHARS = 300;
@@ -606,7 +606,7 @@ function collectNameFps(org: OrgIndex, text: string, from: number, to: number, s
       collectTokenFps(org, text, a, i, st);
       continue;
     }
-    if (keep) pushWordFps(org, text, a, i, st, undefined);
+    if (keep) pushWordFps(org, text, a, i, st);
     else pushOtherWordFps(org, text, a, i, st);
   }
 }
@@ -632,9 +632,9 @@ function collectWordsFps(org: OrgIndex, text: string, words: Int32Array, at: num
 }
 
 /** The name-token fingerprints of the word text[a, b) (no digits or '@'), kept with the word; `h` its cache hash when made. */
-function pushWordFps(org: OrgIndex, text: string, a: number, b: number, st: OrgDocState, h: number | undefined): void {
+function pushWordFps(org: OrgIndex, text: string, a: number, b: number, st: OrgDocState, h = wordHash(text, a, b)): void {
   const words = (st.nameFps ??= new WordFpCache(NAME_CACHE_WORDS));
-  let e = h === undefined ? words.find(text, a, b) : words.findHashed(text, a, b, h);
+  let e = words.findHashed(text, a, b, h);
   if (e === -1) {
     const tokens = nameTokens(text.slice(a, b));
     if (tokenScratch.length < tokens.length) tokenScratch = new Uint32Array(2 * tokens.length);
@@ -642,7 +642,7 @@ function pushWordFps(org: OrgIndex, text: string, a: number, b: number, st: OrgD
       org.hasher.hashInto(NAME_TOKEN_LABEL, tokens[k]!);
       tokenScratch[k] = org.hasher.lo;
     }
-    e = h === undefined ? words.add(text, a, b, tokenScratch, tokens.length) : words.addHashed(text, a, b, tokenScratch, tokens.length, h);
+    e = words.addHashed(text, a, b, tokenScratch, tokens.length, h);
     if (e === -1) for (let k = 0; k < tokens.length; k++) pushWindowFp(tokenScratch[k]!);
     tokenScratch.fill(0, 0, tokens.length);
   }
@@ -677,16 +677,15 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
  * units as written: a token, or (`lower`) a run of ASCII letters whose token
  * is its lower case. `h` is the units' cache hash when the caller made it.
  */
-function tokenFp(org: OrgIndex, st: OrgDocState, text: string, from: number, to: number, lower: boolean, h?: number): number {
+function tokenFp(org: OrgIndex, st: OrgDocState, text: string, from: number, to: number, lower: boolean, h = wordHash(text, from, to)): number {
   const tokens = (st.tokenFps ??= new WordFpCache(NAME_CACHE_WORDS));
-  const e = h === undefined ? tokens.find(text, from, to) : tokens.findHashed(text, from, to, h);
+  const e = tokens.findHashed(text, from, to, h);
   if (e !== -1) return tokens.fp(tokens.fpFrom(e));
   const run = text.slice(from, to);
   org.hasher.hashInto(NAME_TOKEN_LABEL, lower ? run.toLowerCase() : run);
   const lo = org.hasher.lo;
   tokenScratch[0] = lo;
-  if (h === undefined) tokens.add(text, from, to, tokenScratch, 1);
-  else tokens.addHashed(text, from, to, tokenScratch, 1, h);
+  tokens.addHashed(text, from, to, tokenScratch, 1, h);
   tokenScratch[0] = 0;
   return lo;
 }
@@ -753,6 +752,13 @@ function collectWindowFps(org: OrgIndex, fi: number, window: string, cache: FpCa
   }
 }
 
+/** collectWindowFps over text[from, to), unless it is empty or the type's mayHold rules out any value there (then not even sliced). */
+function collectPartFps(org: OrgIndex, fi: number, text: string, from: number, to: number, cache: FpCache): void {
+  if (to <= from) return;
+  const { mayHold } = org.fields[fi]!.impl;
+  if (mayHold === undefined || mayHold(text, from, to)) collectWindowFps(org, fi, text.slice(from, to), cache);
+}
+
 /**
  * Whether a corroborating fingerprint of the hit record occurs in the window,
  * by its low half: the check is already confined to one record's few
@@ -803,10 +809,8 @@ function corroborate(org: OrgIndex, rec: number, st: OrgDocState, slot: number, 
       } else {
         // A built-in type's guards take a text's edge as they take the tab (tested), so its
         // two parts are searched where they lie: a joined window was a new string to flatten.
-        // A part where the type's mayHold rules out any value is not searched (nor sliced).
-        const { mayHold } = f.impl;
-        if (start > lo && (mayHold === undefined || mayHold(text, lo, start))) collectWindowFps(org, fi, text.slice(lo, start), cache);
-        if (hi > end && (mayHold === undefined || mayHold(text, end, hi))) collectWindowFps(org, fi, text.slice(end, hi), cache);
+        collectPartFps(org, fi, text, lo, start, cache);
+        collectPartFps(org, fi, text, end, hi, cache);
       }
     }
     let total = 0;

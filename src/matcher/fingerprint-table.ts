@@ -197,6 +197,23 @@ export function frontHas(front: Int32Array, shift: number, hi: number, lo: numbe
   return (front[lo >>> shift]! & bits) === bits;
 }
 
+/** The shift from a low half to its word of a front filter of `front.length` words (a power of two; 0 words: no filter). */
+export function frontShift(front: Int32Array): number {
+  return 32 - Math.log2(Math.max(1, front.length));
+}
+
+/**
+ * The indexes of the first n keys the front filter passes, in order, into
+ * `out`; returns how many. The tables' `mayContainMany` runs its own filter
+ * over these only.
+ */
+export function frontPass(front: Int32Array, hi: Uint32Array, lo: Uint32Array, n: number, out: Int32Array): number {
+  const shift = frontShift(front);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (frontHas(front, shift, hi[i]!, lo[i]!)) out[m++] = i;
+  return m;
+}
+
 /** Fills `dir` (zeroed, one more word than buckets) with each bucket's first position in key order. */
 function directory(hi: Uint32Array, dir: Uint32Array): Uint32Array {
   const buckets = dir.length - 1;
@@ -339,13 +356,13 @@ export class FingerprintTable implements FingerprintLookup {
     this.#filter = parts.filter;
     this.#blocks = parts.filter.length / BLOCK_WORDS;
     this.#front = parts.front ?? (this.#blocks === 0 ? new Int32Array(0) : this.#frontOfKeys());
-    this.#frontShift = 32 - Math.log2(Math.max(1, this.#front.length));
+    this.#frontShift = frontShift(this.#front);
   }
 
   /** The front filter of this table's keys (for parts made without one). */
   #frontOfKeys(): Int32Array {
     const front = new Int32Array(frontWordsFor(this.size));
-    const shift = 32 - Math.log2(front.length);
+    const shift = frontShift(front);
     for (let b = 0; b < this.#buckets; b++) {
       const base = this.#starts ? bucketBase(b, this.#buckets) : 0;
       for (let e = this.#dir[b]!; e < this.#dir[b + 1]!; e++) frontAdd(front, shift, base + this.#keys[e]!, this.#lo[e]!);
@@ -379,11 +396,11 @@ export class FingerprintTable implements FingerprintLookup {
     const blocks = filtered ? filterBlocksFor(distinct) : 0;
     const filter = new Int32Array(bytes(blocks * BLOCK_WORDS));
     const front = new Int32Array(bytes(filtered ? frontWordsFor(n) : 0));
-    const frontShift = 32 - Math.log2(Math.max(1, front.length));
+    const shift = frontShift(front);
     // Every entry is added; a duplicate key sets the same bits again.
     for (let i = 0; i < (filtered ? n : 0); i++) {
       filterAdd(filter, blocks, hi[i]!, lo[i]!);
-      frontAdd(front, frontShift, hi[i]!, lo[i]!);
+      frontAdd(front, shift, hi[i]!, lo[i]!);
     }
     const compact = options.compactKeys ? compactHighHalves(hi, dir, options.shared === true) : null;
     return new FingerprintTable(compact ? { hi: null, ...compact, lo, val, dir, filter, front } : { hi, lo, val, dir, filter, front });
@@ -477,10 +494,7 @@ export class FingerprintTable implements FingerprintLookup {
       return n;
     }
     // The front filter over all keys, then the blocked filter over those that passed it.
-    const front = this.#front;
-    const shift = this.#frontShift;
-    let m = 0;
-    for (let i = 0; i < n; i++) if (frontHas(front, shift, hi[i]!, lo[i]!)) out[m++] = i;
+    const m = frontPass(this.#front, hi, lo, n, out);
     let k = 0;
     for (let j = 0; j < m; j++) {
       const i = out[j]!;
@@ -528,7 +542,7 @@ export class FingerprintTable implements FingerprintLookup {
     return out;
   }
 
-  /** Bytes of the arrays the table keeps: keys, values, directory and filter. */
+  /** Bytes of the arrays the table keeps: keys, values, directory and filters. */
   get byteLength(): number {
     const keys = this.#keys.byteLength + (this.#starts?.byteLength ?? 0) + this.#lo.byteLength;
     return keys + (this.#val?.byteLength ?? 0) + this.#dir.byteLength + this.#filter.byteLength + this.#front.byteLength;

@@ -51,7 +51,7 @@ export class WordFpCache {
 
   /** The entry of the word text[from, to), or -1. */
   find(text: string, from: number, to: number): number {
-    return this.findHashed(text, from, to, hashUnits(text, from, to));
+    return this.findHashed(text, from, to, wordHash(text, from, to));
   }
 
   /** `find` with the word's hash (see WORD_HASH_SEED) already made, by a loop that read its units anyway. */
@@ -76,7 +76,7 @@ export class WordFpCache {
    * returns its entry, or -1 when the word is too long to cache.
    */
   add(text: string, from: number, to: number, fps: ArrayLike<number>, count: number): number {
-    return this.addHashed(text, from, to, fps, count, hashUnits(text, from, to));
+    return this.addHashed(text, from, to, fps, count, wordHash(text, from, to));
   }
 
   /** `add` with the word's hash already made. */
@@ -163,7 +163,7 @@ export class WordFpCache {
  */
 export const WORD_HASH_SEED = 0x811c9dc5 | 0;
 
-function hashUnits(text: string, from: number, to: number): number {
+export function wordHash(text: string, from: number, to: number): number {
   let h = WORD_HASH_SEED;
   for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;
