@@ -16,6 +16,7 @@ import { isNumbered, keyNumbers } from './number-fps.js';
 import { doubled } from './growable.js';
 import { maxSeverity, type Confidence, type Finding, type FindingSource, type Severity } from './findings.js';
 import type { OrgIndex } from './org-index.js';
+import { MemoryReclaimer } from './reclaim.js';
 import { RecordHits } from './record-hits.js';
 import { ROW_SEPARATOR, RowBatch } from './row-batch.js';
 import { SimhashBuilder } from './simhash.js';
@@ -113,7 +114,15 @@ export interface MatcherDeps {
   clock?: () => Date;
   onDocument?: (result: DocumentResult) => void;
   onIssue?: (issue: ExtractIssue) => void;
+  /**
+   * Runs full collections between large documents (reclaim.ts); by default
+   * one shared by every matcher of the process, null for none.
+   */
+  reclaimer?: MemoryReclaimer | null;
 }
+
+/** The reclaimer of matchers given none. */
+const sharedReclaimer = new MemoryReclaimer();
 
 interface PatternGroup {
   impl: IdentifierType;
@@ -242,8 +251,15 @@ export class DocumentMatcher implements DocumentSink {
   }
 
   end(ref: DocumentRef, meta: { sha256: string; size: number }): void {
+    if (!this.#finish(ref, meta)) return;
+    // Here, where nothing of the document is referenced any more: see MemoryReclaimer.documentDone.
+    (this.#deps.reclaimer === undefined ? sharedReclaimer : this.#deps.reclaimer)?.documentDone(meta.size);
+  }
+
+  /** The document's findings, handed to onDocument; false when no document was open. */
+  #finish(ref: DocumentRef, meta: { sha256: string; size: number }): boolean {
     const doc = this.#stack.pop();
-    if (!doc) return;
+    if (!doc) return false;
     doc.rows.flush();
     doc.normalizer.flushUnits(doc.feed);
     if (this.#maxTermLen > 0) this.#finishTerms(doc);
@@ -274,6 +290,7 @@ export class DocumentMatcher implements DocumentSink {
       for (let i = first; i < findings.length; i++) findings[i]!.severity = severity;
     });
     this.#deps.onDocument?.({ ref, sha256: meta.sha256, size: meta.size, findings, simhashes });
+    return true;
   }
 
   issue(issue: ExtractIssue): void {
