@@ -133,10 +133,10 @@ interface PatternGroup {
 
 interface OrgDocState {
   records: RecordHits;
-  /** Name-token fingerprints of words already seen near hits in this document (bounded; made at the first name corroboration). */
-  nameFps: WordFpCache | null;
+  /** Name-token fingerprints of words already seen near hits in this document (bounded). */
+  nameFps: WordFpCache;
   /** Fingerprints of single name tokens, for words that are not kept whole (ids, addresses) but whose tokens repeat: keyed by the token, or by the run of ASCII letters it was cut from (the token is its lower case). */
-  tokenFps: WordFpCache | null;
+  tokenFps: WordFpCache;
   /** Per corroborating pattern field (by index), keyed fingerprints of candidates already seen near hits (bounded). */
   fieldFps: Map<number, FpCache>;
   winnower: Winnower;
@@ -195,11 +195,13 @@ export class DocumentMatcher implements DocumentSink {
   readonly #stack: DocState[] = [];
   readonly #maxTermLen: number;
   readonly #hits = new HitList();
+  readonly #reclaimer: MemoryReclaimer | null;
 
   constructor(deps: MatcherDeps, source: { url: string | null; path: string | null }) {
     this.#deps = deps;
     this.#groups = buildPatternGroups(deps.orgs);
     this.#source = source;
+    this.#reclaimer = deps.reclaimer === undefined ? sharedReclaimer : deps.reclaimer;
     this.#maxTermLen = Math.max(0, ...deps.orgs.flatMap((o) => o.terms.map((t) => t.normalized.length)));
   }
 
@@ -220,8 +222,9 @@ export class DocumentMatcher implements DocumentSink {
         const textHits = new TextHits(o.winnow);
         return {
           records: new RecordHits(o.fields.length),
-          nameFps: null,
-          tokenFps: null,
+          // Made with the document, not at its first hit: see MemoryReclaimer on hidden classes.
+          nameFps: new WordFpCache(NAME_CACHE_WORDS),
+          tokenFps: new WordFpCache(NAME_CACHE_WORDS),
           fieldFps: new Map(),
           winnower: new Winnower({ key: o.keys.winnow, k: o.bundle.header.params.winnow_k, w: o.bundle.header.params.winnow_w }),
           onFingerprint: (hi: number, lo: number) => textHits.add(hi, lo),
@@ -237,6 +240,8 @@ export class DocumentMatcher implements DocumentSink {
   part(part: Part): void {
     const doc = this.#stack[this.#stack.length - 1];
     if (!doc) return;
+    // Once the document and its extractor are under way, so that their hidden classes live on: see MemoryReclaimer.
+    this.#reclaimer?.collectIfDue();
     if (part.kind === 'row') {
       doc.rows.addRow(part.cells.join('\t'));
     } else if (part.kind === 'rows') {
@@ -251,9 +256,7 @@ export class DocumentMatcher implements DocumentSink {
   }
 
   end(ref: DocumentRef, meta: { sha256: string; size: number }): void {
-    if (!this.#finish(ref, meta)) return;
-    // Here, where nothing of the document is referenced any more: see MemoryReclaimer.documentDone.
-    (this.#deps.reclaimer === undefined ? sharedReclaimer : this.#deps.reclaimer)?.documentDone(meta.size);
+    if (this.#finish(ref, meta)) this.#reclaimer?.documentDone(meta.size);
   }
 
   /** The document's findings, handed to onDocument; false when no document was open. */
@@ -266,8 +269,8 @@ export class DocumentMatcher implements DocumentSink {
     for (const st of doc.orgs) {
       st.winnower.end(st.onFingerprint);
       // The words near hits are the document's text: wiped now, not left for the collector.
-      st.nameFps?.clear();
-      st.tokenFps?.clear();
+      st.nameFps.clear();
+      st.tokenFps.clear();
     }
     const findings: Finding[] = [];
     const seenAt = (this.#deps.clock?.() ?? new Date()).toISOString();
@@ -650,7 +653,7 @@ function collectWordsFps(org: OrgIndex, text: string, words: Int32Array, at: num
 
 /** The name-token fingerprints of the word text[a, b) (no digits or '@'), kept with the word; `h` its cache hash when made. */
 function pushWordFps(org: OrgIndex, text: string, a: number, b: number, st: OrgDocState, h = wordHash(text, a, b)): void {
-  const words = (st.nameFps ??= new WordFpCache(NAME_CACHE_WORDS));
+  const words = st.nameFps;
   let e = words.findHashed(text, a, b, h);
   if (e === -1) {
     const tokens = nameTokens(text.slice(a, b));
@@ -695,7 +698,7 @@ function collectTokenFps(org: OrgIndex, text: string, from: number, to: number, 
  * is its lower case. `h` is the units' cache hash when the caller made it.
  */
 function tokenFp(org: OrgIndex, st: OrgDocState, text: string, from: number, to: number, lower: boolean, h = wordHash(text, from, to)): number {
-  const tokens = (st.tokenFps ??= new WordFpCache(NAME_CACHE_WORDS));
+  const tokens = st.tokenFps;
   const e = tokens.findHashed(text, from, to, h);
   if (e !== -1) return tokens.fp(tokens.fpFrom(e));
   const run = text.slice(from, to);

@@ -32,14 +32,20 @@ async function forcedCollections(fn: () => void): Promise<number> {
 }
 
 describe('MemoryReclaimer', () => {
-  it('collects once the interval of document bytes is reached, and counts from zero again', async () => {
+  it('collects when asked once the interval of document bytes is reached, and counts from zero again', async () => {
     const r = new MemoryReclaimer(1000);
-    assert.equal(await forcedCollections(() => r.documentDone(999)), 0);
+    r.documentDone(999);
+    assert.equal(await forcedCollections(() => r.collectIfDue()), 0);
     assert.equal(r.collections, 0);
-    assert.equal(await forcedCollections(() => r.documentDone(1)), 1);
+    // Noting a document never collects by itself.
+    assert.equal(await forcedCollections(() => r.documentDone(1)), 0);
+    assert.equal(await forcedCollections(() => r.collectIfDue()), 1);
     assert.equal(r.collections, 1);
-    assert.equal(await forcedCollections(() => r.documentDone(500)), 0);
-    assert.equal(await forcedCollections(() => r.documentDone(5000)), 1);
+    assert.equal(await forcedCollections(() => r.collectIfDue()), 0);
+    r.documentDone(500);
+    assert.equal(await forcedCollections(() => r.collectIfDue()), 0);
+    r.documentDone(5000);
+    assert.equal(await forcedCollections(() => r.collectIfDue()), 1);
     assert.equal(r.collections, 2);
   });
 
@@ -49,20 +55,26 @@ describe('MemoryReclaimer', () => {
     garbage = null;
     // A WeakRef keeps its target until the job that made it has ended.
     await tick();
-    new MemoryReclaimer(1).documentDone(1);
+    const r = new MemoryReclaimer(1);
+    r.documentDone(1);
+    r.collectIfDue();
     assert.equal(ref.deref(), undefined);
   });
 
   it('never collects with an interval of 0, and refuses a negative or missing one', async () => {
     const r = new MemoryReclaimer(0);
-    assert.equal(await forcedCollections(() => r.documentDone(1e12)), 0);
+    r.documentDone(1e12);
+    assert.equal(await forcedCollections(() => r.collectIfDue()), 0);
     assert.equal(r.collections, 0);
     assert.throws(() => new MemoryReclaimer(-1), RangeError);
     assert.throws(() => new MemoryReclaimer(Number.NaN), RangeError);
   });
 
   it('leaves the collector hidden from scripts and from contexts made later', () => {
-    new MemoryReclaimer(1).documentDone(1);
+    const r = new MemoryReclaimer(1);
+    r.documentDone(1);
+    r.collectIfDue();
+    assert.equal(r.collections, 1);
     assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
     assert.equal(runInNewContext('typeof gc'), 'undefined');
   });
@@ -81,9 +93,13 @@ describe('DocumentMatcher and its reclaimer', () => {
     }
   };
 
-  it('reports each finished document to its reclaimer by size', async () => {
+  it('collects at the first part of a document once the finished ones reach the interval, never at their end', async () => {
     const r = new MemoryReclaimer(100);
-    assert.equal(await forcedCollections(() => scanDocs(r, [40, 40, 40, 10, 500])), 2);
+    // 40 + 40 + 40 reach it: the fourth document's part collects; 10 + 500 then reach it again,
+    // but no document follows, so the last collection waits.
+    assert.equal(await forcedCollections(() => scanDocs(r, [40, 40, 40, 10, 500])), 1);
+    assert.equal(r.collections, 1);
+    assert.equal(await forcedCollections(() => scanDocs(r, [1])), 1);
     assert.equal(r.collections, 2);
   });
 
