@@ -13,8 +13,6 @@
  * The zip step builds dist/ (as `npm run build` does) and runs it with node, as the installed bin runs.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -25,6 +23,7 @@ import { generateKey, writeNewKeyFile } from '../src/keys/org-key.js';
 import { createRng } from '../src/matcher/identifiers/synthetic.js';
 import { IdentifierHasher } from '../src/matcher/keyed-identifier.js';
 import { loadOrgIndex, loadOrgIndexFromFile, type OrgIndex } from '../src/matcher/org-index.js';
+import { fullCollection } from '../src/matcher/reclaim.js';
 import { scanPathsParallel } from '../src/scan/parallel-scan.js';
 import { scanPaths } from '../src/scan/scan-files.js';
 import { Store } from '../src/store/store.js';
@@ -112,11 +111,10 @@ async function writeCorpus(patients: readonly Patient[], notes: readonly { text:
 /**
  * A full garbage collection, so that the loaded organization's memory is a difference of live
  * heaps (without it the figure was whatever garbage happened to be collected, even negative).
- * node exposes gc() only with --expose-gc; the flag can be set at run time for a new context.
+ * (fullCollection: the matcher's own, see src/matcher/reclaim.ts.)
  */
 function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  fullCollection()?.();
 }
 
 /**

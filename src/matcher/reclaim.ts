@@ -10,8 +10,9 @@
  * generation has grown to a few times what was live after the last: scanning
  * that zip, the old generation reached 57 MB with 16 MB live, and array
  * buffers held by dead objects added about 20 MB more (docs/performance.md,
- * twenty-sixth session). A full collection took 12-18 ms there, since the
- * organizations' tables are array buffers the collector does not trace.
+ * twenty-sixth session). A full collection took 12-18 ms on the benchmark's
+ * corpus, since the organizations' tables are array buffers the collector
+ * does not trace.
  *
  * Node gives scripts no collector to call unless started with --expose-gc;
  * the flag is set for the moment it takes to fetch the function from a new
@@ -26,8 +27,11 @@ export const RECLAIM_EVERY_BYTES = 64 * 1024 * 1024;
 
 let collector: (() => void) | null | undefined;
 
-/** The engine's full collection, or null where it cannot be had. */
-function fullCollection(): (() => void) | null {
+/**
+ * The engine's full collection, or null where it cannot be had. Also what
+ * the benchmarks and proof tests collect with before they measure.
+ */
+export function fullCollection(): (() => void) | null {
   if (collector !== undefined) return collector;
   const exposed = (globalThis as { gc?: unknown }).gc;
   if (typeof exposed === 'function') return (collector = exposed as () => void);

@@ -61,7 +61,7 @@ describe('MemoryReclaimer', () => {
     assert.equal(ref.deref(), undefined);
   });
 
-  it('never collects with an interval of 0, and refuses a negative or missing one', async () => {
+  it('never collects with an interval of 0, and refuses a negative or NaN one', async () => {
     const r = new MemoryReclaimer(0);
     r.documentDone(1e12);
     assert.equal(await forcedCollections(() => r.collectIfDue()), 0);

@@ -1,11 +1,11 @@
 /** Time and memory figures for the proof tests, and a plain table printer for them. */
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullCollection } from '../../src/matcher/reclaim.js';
 
 // A full collection before each measurement makes the baseline mean something; node:test gives no --expose-gc.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const collect = fullCollection();
+if (collect === null) throw new Error('proof measurements need a full garbage collection, and none could be had');
+const gc = collect;
 
 export interface Measured<T> {
   value: T;
